@@ -1,0 +1,215 @@
+"""Extractive answers: the sentence or two that answer the question, cited, or "not found"."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bm25_index import tokenize
+from .question import QuestionAnalyzer, QuestionInfo
+from .records import Answer, Citation, Hit, Span
+from .snapshot import IndexSnapshot, StoredSentence
+from .spans import SpanFinder
+
+NOT_FOUND_TEXT = "The releases don't say."
+QUESTION_WORDS = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "mani", "much",
+                  "did", "does", "do", "was", "were", "is", "are"}
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Weights of a candidate sentence's score and the "not found" rules (tuned on the dev set)."""
+
+    dense_weight: float = 0.5
+    lexical_weight: float = 0.35
+    rank_weight: float = 0.15
+    type_bonus: float = 0.15
+    type_penalty: float = 0.25
+    min_dense: float = 0.35  # below this a sentence needs strong lexical support
+    min_lexical: float = 0.6
+    second_sentence_ratio: float = 0.92  # a second sentence joins when it scores this close
+    duplicate_similarity: float = 0.9
+    closest_passages: int = 3
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved chunk, scored against the question."""
+
+    sentence: StoredSentence
+    text: str
+    hit: Hit
+    hit_rank: int
+    dense: float = 0.0
+    lexical: float = 0.0
+    spans: tuple[Span, ...] = ()
+    score: float = 0.0
+
+
+class ExtractiveAnswerer:
+    """Picks answer sentences from retrieved chunks; never writes text of its own.
+
+    Scores each sentence of the retrieved chunks by its precomputed vector against the
+    question's, by idf-weighted overlap with the question's words, by its chunk's rank,
+    and by whether it holds what the question asks for (a person for "who", a date for
+    "when" ...). Says "not found" when the question's key entities are missing from the
+    evidence, when no sentence holds the expected type, or when support is weak.
+
+    Example:
+        answer = ExtractiveAnswerer(snapshot).answer(question, query_vector, hits)
+    """
+
+    def __init__(self, snapshot: IndexSnapshot, settings: AnswerSettings | None = None,
+                 span_finder: SpanFinder | None = None, analyzer: QuestionAnalyzer | None = None):
+        self.snapshot = snapshot
+        self.settings = settings or AnswerSettings()
+        self.span_finder = span_finder or SpanFinder()
+        self.analyzer = analyzer or QuestionAnalyzer()
+        self._chunk_count = max(1, len(snapshot.chunk_ids))
+
+    def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Answer:
+        info = self.analyzer.analyze(question)
+        candidates = self._candidates(hits)
+        if not candidates:
+            return self._not_found(question, hits)
+        self._score(info, question, query_vector, candidates)
+        ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.sentence.char_start))
+        best = ranked[0]
+        if not self._is_supported(info, best):
+            return self._not_found(question, hits)
+        chosen = [best] + self._second_sentence(info, best, ranked[1:])
+        citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
+        text = " ".join(f"{candidate.text} [{n}]" for n, candidate in enumerate(chosen, start=1))
+        return Answer(question, text, self._short_answer(info, best), True, citations, {})
+
+    def _candidates(self, hits: list[Hit]) -> list[Candidate]:
+        seen: dict[int, Candidate] = {}
+        for rank, hit in enumerate(hits):
+            release_text = self.snapshot.release_text(hit.release_id)
+            for sentence in self.snapshot.chunk_sentences(hit.chunk_id):
+                if sentence.sentence_id not in seen:
+                    text = release_text[sentence.char_start:sentence.char_end]
+                    seen[sentence.sentence_id] = Candidate(sentence, text, hit, rank)
+        return list(seen.values())
+
+    def _score(self, info: QuestionInfo, question: str, query_vector: np.ndarray,
+               candidates: list[Candidate]) -> None:
+        vectors = self.snapshot.sentence_vector_rows([c.sentence.sentence_id for c in candidates])
+        dense_scores = vectors @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        question_terms = self._weighted_terms(question)
+        total_weight = sum(question_terms.values()) or 1.0
+        sentence_tokens = tokenize([c.text for c in candidates])
+        wanted = info.acceptable_spans if info.expected_span else ()
+        top_fused = max(c.hit.score for c in candidates)
+        for candidate, dense, tokens in zip(candidates, dense_scores, sentence_tokens):
+            candidate.dense = float(dense)
+            present = set(tokens)
+            candidate.lexical = sum(w for term, w in question_terms.items() if term in present) / total_weight
+            candidate.spans = tuple(self._answer_spans(candidate.text, wanted, question)) if wanted else ()
+            settings = self.settings
+            candidate.score = (settings.dense_weight * candidate.dense
+                               + settings.lexical_weight * candidate.lexical
+                               + settings.rank_weight * candidate.hit.score / top_fused)
+            if wanted:
+                candidate.score += settings.type_bonus if candidate.spans else -settings.type_penalty
+
+    def _weighted_terms(self, question: str) -> dict[str, float]:
+        frequencies = self.snapshot.document_frequencies
+        terms = {}
+        for term in tokenize([question])[0]:
+            if term in QUESTION_WORDS or not term:
+                continue
+            df = frequencies.get(term, 0)
+            terms[term] = math.log(1 + (self._chunk_count - df + 0.5) / (df + 0.5))
+        return terms
+
+    def _answer_spans(self, text: str, kinds: tuple[str, ...], question: str) -> list[Span]:
+        """Spans of the wanted kinds that the question does not already name."""
+        asked = question.casefold()
+        spans = [span for span in self.span_finder.find(text, kinds)
+                 if (span.value or span.text).casefold() not in asked and span.text.casefold() not in asked]
+        return sorted(spans, key=lambda span: (kinds.index(span.kind), span.start))
+
+    def _is_supported(self, info: QuestionInfo, best: Candidate) -> bool:
+        settings = self.settings
+        if info.expected_span and not best.spans:
+            return False
+        if best.dense < settings.min_dense and best.lexical < settings.min_lexical:
+            return False
+        if best.lexical == 0 and best.dense < settings.min_dense + 0.15:
+            return False
+        return self._entities_present(info, best)
+
+    def _entities_present(self, info: QuestionInfo, best: Candidate) -> bool:
+        """Every key entity of the question appears in the answer's release (text or title)."""
+        release = self.snapshot.releases[best.hit.release_id]
+        evidence = _normalise(f"{release.title}\n{release.date or ''}\n"
+                              f"{self.snapshot.release_text(best.hit.release_id)}")
+        return all(_normalise(entity) in evidence for entity in info.entities)
+
+    def _second_sentence(self, info: QuestionInfo, best: Candidate, others: list[Candidate]) -> list[Candidate]:
+        if not others or best.score <= 0:
+            return []
+        runner_up = others[0]
+        if runner_up.score < self.settings.second_sentence_ratio * best.score:
+            return []
+        if info.expected_span and not runner_up.spans:
+            return []
+        vectors = self.snapshot.sentence_vector_rows([best.sentence.sentence_id, runner_up.sentence.sentence_id])
+        if float(vectors[0] @ vectors[1]) >= self.settings.duplicate_similarity:
+            return []
+        return [runner_up]
+
+    def _short_answer(self, info: QuestionInfo, best: Candidate) -> str | None:
+        if not info.expected_span or not best.spans:
+            return None
+        kind = best.spans[0].kind
+        values = []
+        for span in best.spans:
+            value = span.value if kind == "person" and span.value else span.text
+            if span.kind == kind and value not in values:
+                values.append(value)
+        if kind not in ("person", "org", "place") or info.kind in ("when", "how_many", "how_much"):
+            values = values[:1]
+        return _join(values)
+
+    def _citation(self, n: int, candidate: Candidate) -> Citation:
+        hit = candidate.hit
+        row = self.snapshot.chunk_row(hit.chunk_id)
+        release = self.snapshot.releases[hit.release_id]
+        start, end = int(self.snapshot.chunk_starts[row]), int(self.snapshot.chunk_ends[row])
+        return Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date,
+                        passage=self.snapshot.chunk_text(hit.chunk_id), char_start=start, char_end=end,
+                        score=round(float(candidate.score), 4), source_url=release.source_url,
+                        source=release.source, paragraph=int(self.snapshot.chunk_paragraphs[row]),
+                        sentence=candidate.text, sentence_start=candidate.sentence.char_start,
+                        sentence_end=candidate.sentence.char_end)
+
+    def _not_found(self, question: str, hits: list[Hit]) -> Answer:
+        citations = []
+        for n, hit in enumerate(hits[: self.settings.closest_passages], start=1):
+            row = self.snapshot.chunk_row(hit.chunk_id)
+            release = self.snapshot.releases[hit.release_id]
+            citations.append(Citation(
+                n=n, release_id=hit.release_id, title=release.title, date=release.date,
+                passage=self.snapshot.chunk_text(hit.chunk_id), char_start=int(self.snapshot.chunk_starts[row]),
+                char_end=int(self.snapshot.chunk_ends[row]), score=round(float(hit.score), 4),
+                source_url=release.source_url, source=release.source,
+                paragraph=int(self.snapshot.chunk_paragraphs[row])))
+        return Answer(question, NOT_FOUND_TEXT, None, False, citations, {})
+
+
+def _normalise(text: str) -> str:
+    text = text.casefold().replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text)
+
+
+def _join(values: list[str]) -> str | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(values[:-1]) + " and " + values[-1]

@@ -1,0 +1,127 @@
+"""The Python API: open an index, ask questions, get typed, cited answers."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .answerer import AnswerSettings, ExtractiveAnswerer
+from .config import MAX_QUESTION_CHARS, Settings
+from .embedder import canonical_model_name
+from .errors import InvalidQuestionError, ModelMismatchError
+from .ingest import Ingestor, IngestReport
+from .records import Answer, Hit
+from .retriever import Filters, Retriever
+from .snapshot import IndexSnapshot
+from .store import IndexStore
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """What the index holds, for the status line of the app and `qa status`."""
+
+    index_dir: str
+    releases: int
+    chunks: int
+    sentences: int
+    model: str
+    updated_at: str
+
+
+class Assistant:
+    """Question answering over an index of press releases.
+
+    Example:
+        assistant = Assistant.open("index")
+        answer = assistant.ask("Who co-chaired the meeting?")
+        print(answer.answer, answer.short_answer, answer.citations[0].title)
+    """
+
+    def __init__(self, snapshot: IndexSnapshot, embedder, settings: Settings,
+                 answer_settings: AnswerSettings | None = None):
+        self.snapshot = snapshot
+        self.embedder = embedder
+        self.settings = settings
+        self.answer_settings = answer_settings or AnswerSettings()
+        self._build_stages()
+
+    @classmethod
+    def open(cls, index_dir: str | Path | None = None, settings: Settings | None = None,
+             embedder=None) -> "Assistant":
+        """Loads the index and its embedding model; fails if the configured model differs."""
+        settings = settings or Settings.from_env()
+        if index_dir is not None:
+            settings = replace(settings, index_dir=Path(index_dir))
+        snapshot = IndexSnapshot.open(settings.index_dir)
+        built_with = snapshot.manifest["model"]
+        if settings.model and canonical_model_name(settings.model) != built_with:
+            raise ModelMismatchError(
+                f"index {str(settings.index_dir)!r} was built with model {built_with!r}, but the model "
+                f"configured is {canonical_model_name(settings.model)!r}; configure {built_with!r} "
+                "or rebuild the index with qa ingest --rebuild")
+        if embedder is None:
+            from .embedder import Embedder
+
+            embedder = Embedder(built_with, device=settings.device, batch_size=settings.batch_size,
+                                precision=settings.precision)
+        if embedder.model_name != built_with:
+            raise ModelMismatchError(f"index {str(settings.index_dir)!r} was built with model {built_with!r}, "
+                                     f"the embedder given uses {embedder.model_name!r}")
+        return cls(snapshot, embedder, settings)
+
+    def ask(self, question: str, k: int | None = None, filters: Filters | None = None) -> Answer:
+        """Answers from the releases, with citations; `found` is False when they don't say."""
+        question = self._validate(question)
+        started = time.perf_counter()
+        query_vector = self.embedder.embed_queries([question])[0]
+        hits = self.retriever.search(question, query_vector, k or self.settings.top_k, filters)
+        retrieved = time.perf_counter()
+        answer = self.answerer.answer(question, query_vector, hits)
+        answered = time.perf_counter()
+        timings = {"retrieve": round((retrieved - started) * 1000, 2),
+                   "answer": round((answered - retrieved) * 1000, 2)}
+        return replace(answer, timings_ms=timings)
+
+    def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """The fused top-k chunks for a question, without answering."""
+        question = self._validate(question)
+        query_vector = self.embedder.embed_queries([question])[0]
+        return self.retriever.search(question, query_vector, k or self.settings.top_k, filters)
+
+    def ingest(self, paths: list[str | Path], progress: bool = False) -> IngestReport:
+        """Adds or updates releases in this index and answers from them right away."""
+        report = Ingestor(self.settings, embedder=self.embedder, progress=progress).run(paths)
+        self.reload()
+        return report
+
+    def reload(self) -> None:
+        """Switches to the live generation if an ingest replaced it."""
+        live = IndexStore(self.settings.index_dir).require_generation()
+        if live != self.snapshot.folder:
+            old = self.snapshot
+            self.snapshot = IndexSnapshot.open(self.settings.index_dir)
+            self._build_stages()
+            old.close()
+
+    def status(self) -> IndexStatus:
+        manifest = self.snapshot.manifest
+        counts = manifest["counts"]
+        return IndexStatus(str(self.settings.index_dir), counts["releases"], counts["chunks"],
+                           counts["sentences"], manifest["model"], manifest["updated_at"])
+
+    def _build_stages(self) -> None:
+        settings = self.settings
+        self.retriever = Retriever(self.snapshot, settings.candidates, settings.rrf_k,
+                                   settings.dense_weight, settings.bm25_weight)
+        self.answerer = ExtractiveAnswerer(self.snapshot, self.answer_settings)
+
+    @staticmethod
+    def _validate(question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidQuestionError("the question is empty; type a question about the releases")
+        question = " ".join(question.split())
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidQuestionError(f"the question has {len(question)} characters; the limit is "
+                                       f"{MAX_QUESTION_CHARS}: shorten it")
+        return question

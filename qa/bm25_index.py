@@ -1,0 +1,75 @@
+"""BM25 over chunk texts with bm25s, saved in and loaded from a generation folder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from .store import BM25_CHUNK_IDS_FILE, BM25_FOLDER
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Lower-cased, stop-worded, stemmed tokens: the same for chunks and questions."""
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, return_ids=False,
+                          show_progress=False)
+
+
+class BM25Index:
+    """Lexical retrieval over chunks; rows map to chunk ids.
+
+    Example:
+        BM25Index.build(chunk_ids, texts).save(folder)
+        hits = BM25Index.load(folder).search("co-chaired meeting", k=10)
+    """
+
+    def __init__(self, retriever: bm25s.BM25, chunk_ids: np.ndarray):
+        self.retriever = retriever
+        self.chunk_ids = chunk_ids
+
+    @classmethod
+    def build(cls, chunk_ids: Sequence[int], texts: Sequence[str]) -> "BM25Index":
+        retriever = bm25s.BM25()
+        if texts:
+            retriever.index(tokenize(texts), show_progress=False)
+        return cls(retriever, np.asarray(chunk_ids, dtype=np.int64))
+
+    @classmethod
+    def load(cls, folder: Path) -> "BM25Index":
+        chunk_ids = np.load(folder / BM25_CHUNK_IDS_FILE)
+        if len(chunk_ids) == 0:
+            return cls(bm25s.BM25(), chunk_ids)
+        return cls(bm25s.BM25.load(folder / BM25_FOLDER, mmap=False), chunk_ids)
+
+    def save(self, folder: Path) -> None:
+        if len(self.chunk_ids):
+            self.retriever.save(folder / BM25_FOLDER, show_progress=False)
+        np.save(folder / BM25_CHUNK_IDS_FILE, self.chunk_ids)
+
+    def search(self, query: str, k: int, allowed_rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(chunk_id, score) pairs, best first, only positive scores, only allowed rows."""
+        if len(self.chunk_ids) == 0:
+            return []
+        vocabulary = self.retriever.vocab_dict
+        tokens = [token for token in tokenize([query])[0] if token in vocabulary]
+        if not tokens:
+            return []
+        k = min(k, len(self.chunk_ids))
+        mask = None if allowed_rows is None else allowed_rows.astype(np.float32)
+        rows, scores = self.retriever.retrieve([tokens], k=k, show_progress=False, weight_mask=mask)
+        return [(int(self.chunk_ids[row]), float(score))
+                for row, score in zip(rows[0], scores[0]) if score > 0]
+
+    def document_frequencies(self) -> dict[str, int]:
+        """Chunks holding each token: idf weights for scoring sentences."""
+        if len(self.chunk_ids) == 0:
+            return {}
+        indptr = np.asarray(self.retriever.scores["indptr"])
+        counts = np.diff(indptr)
+        return {token: int(counts[index]) for token, index in self.retriever.vocab_dict.items()
+                if index < len(counts)}

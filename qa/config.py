@@ -1,0 +1,82 @@
+"""Settings for every stage, as data: defaults, then environment variables, then arguments.
+
+Example:
+    settings = Settings.from_env(index_dir="my-index")
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+MAX_QUESTION_CHARS = 2000
+
+# Each setting that can come from the environment, with its variable.
+ENVIRONMENT_VARIABLES = {
+    "index_dir": "QA_INDEX",
+    "model": "QA_MODEL",
+    "device": "QA_DEVICE",
+    "precision": "QA_PRECISION",
+    "batch_size": "QA_BATCH_SIZE",
+    "corpus_dir": "QA_CORPUS",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; `from_env` reads the `QA_*` environment variables."""
+
+    index_dir: Path = Path("index")
+    corpus_dir: Path = Path("corpus")
+    model: str | None = None  # None: the index's own model, or DEFAULT_MODEL for a new index
+    device: str = "cpu"
+    precision: str = "float32"  # "float32" | "bfloat16" | "auto"
+    batch_size: int = 32
+    # Chunking: a chunk plus its title prefix stays within the model's limit.
+    chunk_max_tokens: int = 200  # capped by the model's max_seq_length minus special tokens
+    chunk_min_tokens: int = 48  # short paragraphs are merged until a chunk has this many
+    title_max_tokens: int = 32
+    overlap_sentences: int = 1
+    # Retrieval.
+    top_k: int = 5  # passages an answer draws from (and cites at most)
+    candidates: int = 50  # per retriever before fusion
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Defaults, overridden by `QA_*` variables, overridden by non-None keyword arguments."""
+        values: dict = {}
+        for name, variable in ENVIRONMENT_VARIABLES.items():
+            if os.environ.get(variable):
+                values[name] = os.environ[variable]
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls().with_values(**values)
+
+    def with_values(self, **values) -> "Settings":
+        """A copy with some settings changed, each converted to the field's type."""
+        types = {field.name: field.type for field in fields(self)}
+        converted = {}
+        for name, value in values.items():
+            if name not in types:
+                raise TypeError(f"unknown setting {name!r}; known: {', '.join(sorted(types))}")
+            converted[name] = _convert(name, types[name], value)
+        return replace(self, **converted)
+
+
+def _convert(name: str, type_name: str, value):
+    if value is None:
+        return None
+    if "Path" in type_name:
+        return Path(value)
+    if type_name == "int":
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number. Currently, {name} is {value!r}") from None
+    if type_name == "float":
+        return float(value)
+    return str(value)

@@ -1,0 +1,199 @@
+"""Ingest: read release files, embed only what is new or changed, write a new index generation."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from .chunker import Chunker, ChunkingSettings
+from .config import Settings
+from .embedder import canonical_model_name
+from .errors import ModelMismatchError, QAError
+from .index_writer import IndexWriter, PreparedRelease
+from .reader import ReleaseReader
+from .records import ReadError, Release
+from .store import IndexStore, connect
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; `summary()` is the line the CLI prints."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    def summary(self) -> str:
+        rate = f" ({self.chunks_embedded / self.embed_seconds:.0f} chunks/s)" if self.embed_seconds else ""
+        return (f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
+                f"skipped {len(self.unchanged)} unchanged, {len(self.errors)} errors; "
+                f"embedded {self.chunks_embedded} chunks in {self.seconds:.1f} s{rate}")
+
+
+class Ingestor:
+    """Brings release files into an index, incrementally.
+
+    Unchanged releases (same content hash) are skipped; releases whose file was removed
+    from a folder ingested again are dropped; a file that cannot be read is reported and
+    its releases already in the index are kept.
+
+    Example:
+        report = Ingestor(Settings(index_dir=Path("index"))).run(["corpus/"])
+        print(report.summary())
+    """
+
+    def __init__(self, settings: Settings, embedder=None, reader: ReleaseReader | None = None,
+                 progress: bool = True):
+        self.settings = settings
+        self.store = IndexStore(settings.index_dir)
+        self.reader = reader or ReleaseReader()
+        self.progress = progress
+        self._embedder = embedder
+
+    def run(self, paths: Sequence[str | Path], rebuild: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        missing = [str(path) for path in paths if not Path(path).exists()]
+        if missing and len(missing) == len(paths):
+            raise QAError(f"nothing to ingest: {', '.join(missing)} not found")
+        result = self.reader.read(list(paths), progress=self.progress)
+        report = IngestReport(errors=list(result.errors))
+        with self.store.locked():
+            manifest = self.store.manifest() if self.store.exists() and not rebuild else None
+            model_name = self._model_name(manifest)
+            stored = self._stored_releases(manifest)
+            to_embed = self._plan(result.releases, stored, report)
+            report.removed = self._removed(stored, result, report)
+            if rebuild and not to_embed and not self.store.exists():
+                return report
+            if to_embed or report.removed or rebuild:
+                chunking = self._chunking(manifest)
+                prepared = self._prepare(to_embed, chunking, report)
+                writer = IndexWriter(self.store, model_name, self._embedder_dimension(manifest), chunking)
+                writer.write(prepared, drop=report.removed + report.updated, rebuild=rebuild,
+                             progress=self.progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embedder import Embedder
+
+            self._embedder = Embedder(self.settings.model, device=self.settings.device,
+                                      batch_size=self.settings.batch_size, precision=self.settings.precision)
+        return self._embedder
+
+    def _model_name(self, manifest: dict | None) -> str:
+        wanted = self.settings.model
+        if manifest is None:
+            return self._embedder.model_name if self._embedder else canonical_model_name(wanted)
+        if wanted and canonical_model_name(wanted) != manifest["model"]:
+            raise ModelMismatchError(
+                f"index {str(self.settings.index_dir)!r} was built with model {manifest['model']!r}, "
+                f"not {canonical_model_name(wanted)!r}; use that model, another --index, or --rebuild")
+        if self._embedder is not None and self._embedder.model_name != manifest["model"]:
+            raise ModelMismatchError(f"index was built with model {manifest['model']!r}, "
+                                     f"the embedder given is {self._embedder.model_name!r}")
+        return manifest["model"]
+
+    def _stored_releases(self, manifest: dict | None) -> dict[str, tuple[str, str]]:
+        if manifest is None:
+            return {}
+        connection = connect(self.store.require_generation(), read_only=True)
+        try:
+            rows = connection.execute("SELECT release_id, content_hash, origin FROM releases").fetchall()
+        finally:
+            connection.close()
+        return {row["release_id"]: (row["content_hash"], row["origin"]) for row in rows}
+
+    @staticmethod
+    def _plan(releases: list[Release], stored: dict, report: IngestReport) -> list[Release]:
+        to_embed = []
+        for release in releases:
+            if release.release_id not in stored:
+                report.added.append(release.release_id)
+            elif stored[release.release_id][0] != release.content_hash:
+                report.updated.append(release.release_id)
+            else:
+                report.unchanged.append(release.release_id)
+                continue
+            to_embed.append(release)
+        return to_embed
+
+    @staticmethod
+    def _removed(stored: dict, result, report: IngestReport) -> list[str]:
+        """Stored releases from files under the ingested paths that no longer yield them."""
+        seen = set(report.added) | set(report.updated) | set(report.unchanged)
+        unreadable = {error.path for error in result.errors}
+        roots = [Path(root) for root in result.roots]
+        removed = []
+        for release_id, (_, origin) in stored.items():
+            if release_id in seen or not origin or origin in unreadable:
+                continue
+            origin_path = Path(origin)
+            if any(origin_path == root or root in origin_path.parents for root in roots):
+                removed.append(release_id)
+        return sorted(removed)
+
+    def _chunking(self, manifest: dict | None) -> ChunkingSettings:
+        if manifest is not None:
+            return ChunkingSettings(**manifest["chunking"])
+        return ChunkingSettings(
+            max_tokens=min(self.settings.chunk_max_tokens, self.embedder.max_content_tokens),
+            min_tokens=self.settings.chunk_min_tokens, title_max_tokens=self.settings.title_max_tokens,
+            overlap_sentences=self.settings.overlap_sentences)
+
+    def _embedder_dimension(self, manifest: dict | None) -> int:
+        return manifest["dimension"] if manifest else self.embedder.dimension
+
+    def _prepare(self, releases: list[Release], chunking: ChunkingSettings,
+                 report: IngestReport) -> list[PreparedRelease]:
+        """Chunks and vectors for each release, embedded in batches under one progress bar."""
+        if not releases:
+            return []
+        chunker = Chunker(self.embedder.count_tokens, chunking)
+        prepared = [PreparedRelease.from_chunks(release, chunker) for release in releases]
+        jobs = [(item, index) for item in prepared for index in range(len(item.chunks))]
+        step = self.settings.batch_size * 8
+        embed_started = time.perf_counter()
+        with tqdm(total=len(jobs), desc="embedding chunks", unit="chunk", disable=not self.progress) as bar:
+            for first in range(0, len(jobs), step):
+                batch = jobs[first:first + step]
+                texts = [item.embedding_texts[index] for item, index in batch]
+                spans = [item.sentence_spans[index] for item, index in batch]
+                chunk_vectors, sentence_vectors = self.embedder.embed_passages(texts, spans)
+                for (item, index), chunk_vector, sentences in zip(batch, chunk_vectors, sentence_vectors):
+                    item.set_vectors(index, chunk_vector, sentences)
+                bar.update(len(batch))
+        report.embed_seconds = time.perf_counter() - embed_started
+        report.chunks_embedded = len(jobs)
+        return prepared
+
+
+def build_manifest(model: str, dimension: int, chunking: ChunkingSettings, counts: dict,
+                   previous: dict | None) -> dict:
+    from . import versions
+
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {
+        "format_version": 1,
+        "model": model,
+        "dimension": dimension,
+        "chunking": asdict(chunking),
+        "counts": counts,
+        "versions": versions.package_versions(),
+        "created_at": (previous or {}).get("created_at", now),
+        "updated_at": now,
+    }

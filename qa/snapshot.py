@@ -1,0 +1,107 @@
+"""A read-only view of the live index generation, loaded once and queried many times."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .bm25_index import BM25Index
+from .store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, connect)
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """A release's metadata, without its text."""
+
+    release_id: str
+    title: str
+    date: str | None
+    source: str
+    source_url: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    sentence_id: int
+    release_id: str
+    paragraph: int
+    char_start: int
+    char_end: int
+
+
+class IndexSnapshot:
+    """Everything a query needs from one generation: vectors, BM25, metadata.
+
+    Example:
+        snapshot = IndexSnapshot.open("index")
+        snapshot.chunk_text(chunk_id)
+    """
+
+    def __init__(self, folder: Path, manifest: dict):
+        self.folder = folder
+        self.manifest = manifest
+        self.connection = connect(folder, read_only=True)
+        self.chunk_index = faiss.read_index(str(folder / CHUNK_INDEX_FILE))
+        self.bm25 = BM25Index.load(folder)
+        self.sentence_ids = np.load(folder / SENTENCE_IDS_FILE)
+        # Memory-mapped: only the rows a question touches are read from disk.
+        self.sentence_vectors = np.load(folder / SENTENCE_VECTORS_FILE, mmap_mode="r")
+        self.releases = self._load_releases()
+        self._load_chunk_table()
+        self.document_frequencies = self.bm25.document_frequencies()
+        self.release_text = lru_cache(maxsize=512)(self._release_text)
+
+    @classmethod
+    def open(cls, index_dir: str | Path) -> "IndexSnapshot":
+        store = IndexStore(index_dir)
+        manifest = store.manifest()
+        return cls(store.require_generation(), manifest)
+
+    def _load_releases(self) -> dict[str, ReleaseInfo]:
+        rows = self.connection.execute(
+            "SELECT release_id, title, date, source, source_url, tags FROM releases ORDER BY release_id")
+        return {row["release_id"]: ReleaseInfo(row["release_id"], row["title"], row["date"], row["source"],
+                                               row["source_url"], tuple(json.loads(row["tags"])))
+                for row in rows}
+
+    def _load_chunk_table(self) -> None:
+        rows = self.connection.execute(
+            "SELECT chunk_id, release_id, paragraph, char_start, char_end FROM chunks ORDER BY chunk_id"
+        ).fetchall()
+        self.chunk_ids = np.asarray([row["chunk_id"] for row in rows], dtype=np.int64)
+        self.chunk_release_ids = [row["release_id"] for row in rows]
+        self.chunk_paragraphs = np.asarray([row["paragraph"] for row in rows], dtype=np.int32)
+        self.chunk_starts = np.asarray([row["char_start"] for row in rows], dtype=np.int64)
+        self.chunk_ends = np.asarray([row["char_end"] for row in rows], dtype=np.int64)
+
+    def chunk_row(self, chunk_id: int) -> int:
+        return int(np.searchsorted(self.chunk_ids, chunk_id))
+
+    def _release_text(self, release_id: str) -> str:
+        row = self.connection.execute("SELECT text FROM releases WHERE release_id = ?", (release_id,)).fetchone()
+        return row[0] if row else ""
+
+    def chunk_text(self, chunk_id: int) -> str:
+        row = self.chunk_row(chunk_id)
+        return self.release_text(self.chunk_release_ids[row])[self.chunk_starts[row]:self.chunk_ends[row]]
+
+    def chunk_sentences(self, chunk_id: int) -> list[StoredSentence]:
+        row = self.chunk_row(chunk_id)
+        rows = self.connection.execute(
+            "SELECT sentence_id, release_id, paragraph, char_start, char_end FROM sentences "
+            "WHERE release_id = ? AND char_start >= ? AND char_end <= ? ORDER BY char_start",
+            (self.chunk_release_ids[row], int(self.chunk_starts[row]), int(self.chunk_ends[row])))
+        return [StoredSentence(*tuple(r)) for r in rows]
+
+    def sentence_vector_rows(self, sentence_ids: list[int]) -> np.ndarray:
+        rows = np.searchsorted(self.sentence_ids, np.asarray(sentence_ids, dtype=np.int64))
+        return np.asarray(self.sentence_vectors[rows], dtype=np.float32)
+
+    def close(self) -> None:
+        self.connection.close()

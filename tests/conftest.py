@@ -1,0 +1,63 @@
+"""Shared fixtures: a fake embedder for fast tests, the real model once per session for slow ones."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.config import Settings
+from qa.ingest import Ingestor
+
+from .fakes import FakeEmbedder
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+SEED_FILE = REPO / "corpus" / "seed" / "mfaic-2021-07-06-asean-russia-special-fmm.txt"
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """The seed release and three ASEAN files, copied so tests can change them."""
+    folder = tmp_path / "corpus"
+    (folder / "seed").mkdir(parents=True)
+    shutil.copy(SEED_FILE, folder / "seed")
+    (folder / "asean-md").mkdir()
+    for path in sorted((REPO / "corpus" / "asean-md").glob("*.md"))[:3]:
+        shutil.copy(path, folder / "asean-md")
+    return folder
+
+
+@pytest.fixture
+def fake_index(tmp_path, small_corpus, fake_embedder) -> Path:
+    index_dir = tmp_path / "index"
+    Ingestor(Settings(index_dir=index_dir), embedder=fake_embedder, progress=False).run([small_corpus])
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    from qa.embedder import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, real_embedder) -> Path:
+    """The sample corpus (seed + 23 ASEAN files) indexed with the real model, once."""
+    index_dir = tmp_path_factory.mktemp("sample") / "index"
+    Ingestor(Settings(index_dir=index_dir), embedder=real_embedder, progress=False).run([REPO / "corpus"])
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def sample_assistant(sample_index, real_embedder):
+    from qa import Assistant
+
+    return Assistant.open(sample_index, embedder=real_embedder)

@@ -1,0 +1,50 @@
+"""The `qa` command as other tools call it: exit codes, one JSON object, one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qa.cli import main
+
+
+def run_qa(*args):
+    return subprocess.run([sys.executable, "-m", "qa", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_ask_json_prints_exactly_one_object(sample_index):
+    result = run_qa("ask", "--json", "Who co-chaired the meeting?", "--index", str(sample_index))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["found"] is True
+    assert "co-chaired" in data["citations"][0]["passage"]
+
+
+def test_unknown_index_folder_is_a_one_line_error(tmp_path, capsys):
+    assert main(["ask", "Who?", "--index", str(tmp_path / "missing")]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "does not exist" in error and "qa ingest" in error
+
+
+def test_unknown_index_folder_from_a_real_process_has_no_traceback(tmp_path):
+    result = run_qa("ask", "Who?", "--index", str(tmp_path / "missing"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr.startswith("qa: error:")
+
+
+@pytest.mark.parametrize("question, message", [("", "empty"), ("y" * 2001, "limit is 2000")])
+def test_bad_question_is_a_one_line_error(fake_index, capsys, question, message, monkeypatch):
+    from qa import assistant as assistant_module
+    from .fakes import FakeEmbedder
+
+    monkeypatch.setattr("qa.embedder.Embedder", lambda *a, **k: FakeEmbedder())
+    assert main(["ask", question, "--index", str(fake_index)]) == 1
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1
+
+
+def test_ingest_of_a_missing_path_is_a_one_line_error(tmp_path, capsys):
+    assert main(["ingest", str(tmp_path / "nowhere"), "--index", str(tmp_path / "index"), "--quiet"]) == 1
+    assert "not found" in capsys.readouterr().err
