@@ -114,7 +114,8 @@ class ExtractiveAnswerer:
                                + settings.lexical_weight * candidate.lexical
                                + settings.rank_weight * candidate.hit.score / top_fused)
             if wanted:
-                candidate.score += settings.type_bonus if candidate.spans else -settings.type_penalty
+                fit = _span_fit(candidate.spans[0], wanted) if candidate.spans else 0.0
+                candidate.score += settings.type_bonus * fit if fit else -settings.type_penalty
 
     def _weighted_terms(self, question: str) -> dict[str, float]:
         frequencies = self.snapshot.document_frequencies
@@ -131,7 +132,7 @@ class ExtractiveAnswerer:
         asked = question.casefold()
         spans = [span for span in self.span_finder.find(text, kinds)
                  if (span.value or span.text).casefold() not in asked and span.text.casefold() not in asked]
-        return sorted(spans, key=lambda span: (kinds.index(span.kind), span.start))
+        return sorted(spans, key=lambda span: (-_span_fit(span, kinds), span.start))
 
     def _is_supported(self, info: QuestionInfo, best: Candidate) -> bool:
         settings = self.settings
@@ -200,6 +201,21 @@ class ExtractiveAnswerer:
                 source_url=release.source_url, source=release.source,
                 paragraph=int(self.snapshot.chunk_paragraphs[row])))
         return Answer(question, NOT_FOUND_TEXT, None, False, citations, {})
+
+
+def _span_fit(span: Span, kinds: tuple[str, ...]) -> float:
+    """How well a span answers: the first wanted kind fits best; a full date beats a bare month."""
+    fit = 1.0 if span.kind == kinds[0] else 0.6
+    if span.kind == "date":
+        value = span.value or ""
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return fit
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            return fit * 0.8
+        if re.fullmatch(r"--\d{2}-\d{2}", value):
+            return fit * 0.7
+        return fit * (0.6 if re.fullmatch(r"\d{4}", value) else 0.4)
+    return fit
 
 
 def _normalise(text: str) -> str:
