@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from .bm25_index import tokenize
+from .evidence import RELATIVE_DAYS, entity_in, normalise, readable_date, relative_day_spans
 from .question import QuestionAnalyzer, QuestionInfo
 from .records import Answer, Citation, Hit, Span
 from .snapshot import IndexSnapshot, StoredSentence
@@ -33,6 +35,8 @@ class AnswerSettings:
     second_sentence_ratio: float = 0.92  # a second sentence joins when it scores this close
     duplicate_similarity: float = 0.9
     closest_passages: int = 3
+    min_sentence_terms: int = 5  # sentences with fewer indexed words are greetings or labels
+    short_sentence_penalty: float = 0.2
 
 
 @dataclass
@@ -69,17 +73,20 @@ class ExtractiveAnswerer:
         self.span_finder = span_finder or SpanFinder()
         self.analyzer = analyzer or QuestionAnalyzer()
         self._chunk_count = max(1, len(snapshot.chunk_ids))
+        self._evidence = lru_cache(maxsize=256)(self._normalised_release)
 
-    def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Answer:
-        info = self.analyzer.analyze(question)
-        candidates = self._candidates(hits)
+    def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit],
+               info: QuestionInfo | None = None, closest: list[Hit] | None = None) -> Answer:
+        """The answer from `hits`; when there is none, `closest` (or `hits`) are offered instead."""
+        info = info or self.analyzer.analyze(question)
+        candidates = [c for c in self._candidates(hits) if self._names_everything(info, c.hit.release_id)]
         if not candidates:
-            return self._not_found(question, hits)
+            return self._not_found(question, closest or hits)
         self._score(info, question, query_vector, candidates)
         ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.sentence.char_start))
         best = ranked[0]
         if not self._is_supported(info, best):
-            return self._not_found(question, hits)
+            return self._not_found(question, closest or hits)
         chosen = [best] + self._second_sentence(info, best, ranked[1:])
         citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
         text = " ".join(f"{candidate.text} [{n}]" for n, candidate in enumerate(chosen, start=1))
@@ -108,7 +115,7 @@ class ExtractiveAnswerer:
             candidate.dense = float(dense)
             present = set(tokens)
             candidate.lexical = sum(w for term, w in question_terms.items() if term in present) / total_weight
-            candidate.spans = tuple(self._answer_spans(candidate.text, wanted, question)) if wanted else ()
+            candidate.spans = tuple(self._answer_spans(candidate, wanted, question, question_terms)) if wanted else ()
             settings = self.settings
             candidate.score = (settings.dense_weight * candidate.dense
                                + settings.lexical_weight * candidate.lexical
@@ -116,6 +123,9 @@ class ExtractiveAnswerer:
             if wanted:
                 fit = _span_fit(candidate.spans[0], wanted) if candidate.spans else 0.0
                 candidate.score += settings.type_bonus * fit if fit else -settings.type_penalty
+            if len(tokens) < settings.min_sentence_terms or not _ends_like_a_sentence(candidate.text):
+                # Greetings, speaker labels and headings ("Strengthening People-to-People Ties").
+                candidate.score -= settings.short_sentence_penalty
 
     def _weighted_terms(self, question: str) -> dict[str, float]:
         frequencies = self.snapshot.document_frequencies
@@ -127,12 +137,17 @@ class ExtractiveAnswerer:
             terms[term] = math.log(1 + (self._chunk_count - df + 0.5) / (df + 0.5))
         return terms
 
-    def _answer_spans(self, text: str, kinds: tuple[str, ...], question: str) -> list[Span]:
-        """Spans of the wanted kinds that the question does not already name."""
-        asked = question.casefold()
-        spans = [span for span in self.span_finder.find(text, kinds)
-                 if (span.value or span.text).casefold() not in asked and span.text.casefold() not in asked]
-        return sorted(spans, key=lambda span: (-_span_fit(span, kinds), span.start))
+    def _answer_spans(self, candidate: Candidate, kinds: tuple[str, ...], question: str,
+                      question_terms: dict[str, float]) -> list[Span]:
+        """Spans of the wanted kinds that the question does not already name, best first."""
+        text = candidate.text
+        spans = self.span_finder.find(text, kinds)
+        if "date" in kinds:
+            release_date = self.snapshot.releases[candidate.hit.release_id].date
+            spans += relative_day_spans(text, release_date)
+        spans = [span for span in spans if not _named_in_question(span, question)]
+        anchors = _term_positions(text, question_terms)
+        return sorted(spans, key=lambda span: (-_span_fit(span, kinds), _distance(span, anchors), span.start))
 
     def _is_supported(self, info: QuestionInfo, best: Candidate) -> bool:
         settings = self.settings
@@ -140,16 +155,19 @@ class ExtractiveAnswerer:
             return False
         if best.dense < settings.min_dense and best.lexical < settings.min_lexical:
             return False
-        if best.lexical == 0 and best.dense < settings.min_dense + 0.15:
-            return False
-        return self._entities_present(info, best)
+        return not (best.lexical == 0 and best.dense < settings.min_dense + 0.15)
 
-    def _entities_present(self, info: QuestionInfo, best: Candidate) -> bool:
-        """Every key entity of the question appears in the answer's release (text or title)."""
-        release = self.snapshot.releases[best.hit.release_id]
-        evidence = _normalise(f"{release.title}\n{release.date or ''}\n"
-                              f"{self.snapshot.release_text(best.hit.release_id)}")
-        return all(_normalise(entity) in evidence for entity in info.entities)
+    def _names_everything(self, info: QuestionInfo, release_id: str) -> bool:
+        """Every key entity of the question appears in the release (text, title or date)."""
+        if not info.entities:
+            return True
+        evidence = self._evidence(release_id)
+        release_date = self.snapshot.releases[release_id].date
+        return all(entity_in(entity, evidence, release_date) for entity in info.entities)
+
+    def _normalised_release(self, release_id: str) -> str:
+        release = self.snapshot.releases[release_id]
+        return normalise(f"{release.title}\n{self.snapshot.release_text(release_id)}")
 
     def _second_sentence(self, info: QuestionInfo, best: Candidate, others: list[Candidate]) -> list[Candidate]:
         if not others or best.score <= 0:
@@ -170,10 +188,11 @@ class ExtractiveAnswerer:
         kind = best.spans[0].kind
         values = []
         for span in best.spans:
-            value = span.value if kind == "person" and span.value else span.text
+            value = _span_answer(span)
             if span.kind == kind and value not in values:
                 values.append(value)
-        if kind not in ("person", "org", "place") or info.kind in ("when", "how_many", "how_much"):
+        # Several people can answer "who"; one date, place, amount or body is the answer.
+        if kind != "person" or info.kind in ("when", "where", "how_many", "how_much"):
             values = values[:1]
         return _join(values)
 
@@ -218,9 +237,40 @@ def _span_fit(span: Span, kinds: tuple[str, ...]) -> float:
     return fit
 
 
-def _normalise(text: str) -> str:
-    text = text.casefold().replace("\u2019", "'").replace("\u2018", "'")
-    return re.sub(r"\s+", " ", text)
+def _span_answer(span: Span) -> str:
+    if span.kind == "person" and span.value:
+        return span.value  # the bare name: "Retno Marsudi", not "H.E. Retno Marsudi"
+    if span.kind == "date" and span.text.lower() in RELATIVE_DAYS:
+        return readable_date(span.value)
+    return span.text
+
+
+def _ends_like_a_sentence(text: str) -> bool:
+    return text.rstrip("\"'\u201d\u2019)]").endswith((".", "!", "?", ";", ":"))
+
+
+def _named_in_question(span: Span, question: str) -> bool:
+    """True for spans the question already names: "Biden" in "What did Biden say?"."""
+    asked = normalise(question)
+    if normalise(span.text) in asked or (span.value and normalise(span.value) in asked):
+        return True
+    if span.kind == "person":
+        question_words = set(re.findall(r"[A-Z][\w'-]+", question))
+        return any(word in question_words for word in re.findall(r"[A-Z][\w'-]{2,}", span.value or span.text))
+    return False
+
+
+def _term_positions(text: str, terms: dict[str, float]) -> list[int]:
+    """Character positions of the words of `text` whose stems are question terms."""
+    words = list(re.finditer(r"\w[\w'-]*", text))
+    stems = tokenize([match.group(0) for match in words])
+    return [match.start() for match, stem in zip(words, stems) if stem and stem[0] in terms]
+
+
+def _distance(span: Span, anchors: list[int]) -> int:
+    if not anchors:
+        return 0
+    return min(min(abs(anchor - span.start), abs(anchor - span.end)) for anchor in anchors)
 
 
 def _join(values: list[str]) -> str | None:

@@ -10,7 +10,9 @@ from .answerer import AnswerSettings, ExtractiveAnswerer
 from .config import MAX_QUESTION_CHARS, Settings
 from .embedder import canonical_model_name
 from .errors import InvalidQuestionError, ModelMismatchError
+from .evidence import entity_spellings
 from .ingest import Ingestor, IngestReport
+from .question import QuestionAnalyzer
 from .records import Answer, Hit
 from .retriever import Filters, Retriever
 from .snapshot import IndexSnapshot
@@ -74,10 +76,15 @@ class Assistant:
         """Answers from the releases, with citations; `found` is False when they don't say."""
         question = self._validate(question)
         started = time.perf_counter()
+        info = self.analyzer.analyze(question)
         query_vector = self.embedder.embed_queries([question])[0]
-        hits = self.retriever.search(question, query_vector, k or self.settings.top_k, filters)
+        k = k or self.settings.top_k
+        required = [spellings for entity in info.entities if (spellings := entity_spellings(entity))]
+        hits = self.retriever.search(question, query_vector, k, filters, required)
+        # Nothing names every entity: no answer, but the closest passages are still offered.
+        closest = self.retriever.search(question, query_vector, k, filters) if not hits else None
         retrieved = time.perf_counter()
-        answer = self.answerer.answer(question, query_vector, hits)
+        answer = self.answerer.answer(question, query_vector, hits, info, closest)
         answered = time.perf_counter()
         timings = {"retrieve": round((retrieved - started) * 1000, 2),
                    "answer": round((answered - retrieved) * 1000, 2)}
@@ -114,7 +121,8 @@ class Assistant:
         settings = self.settings
         self.retriever = Retriever(self.snapshot, settings.candidates, settings.rrf_k,
                                    settings.dense_weight, settings.bm25_weight)
-        self.answerer = ExtractiveAnswerer(self.snapshot, self.answer_settings)
+        self.analyzer = QuestionAnalyzer()
+        self.answerer = ExtractiveAnswerer(self.snapshot, self.answer_settings, analyzer=self.analyzer)
 
     @staticmethod
     def _validate(question: str) -> str:

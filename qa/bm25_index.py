@@ -65,6 +65,14 @@ class BM25Index:
         return [(int(self.chunk_ids[row]), float(score))
                 for row, score in zip(rows[0], scores[0]) if score > 0]
 
+    def rows_with_token(self, token: str) -> np.ndarray:
+        """BM25 rows (documents) that hold a token, from the inverted index."""
+        index = self.retriever.vocab_dict.get(token) if len(self.chunk_ids) else None
+        indptr = self.retriever.scores["indptr"] if index is not None else None
+        if index is None or index + 1 >= len(indptr):
+            return np.empty(0, dtype=np.int64)
+        return np.asarray(self.retriever.scores["indices"][indptr[index]:indptr[index + 1]], dtype=np.int64)
+
     def document_frequencies(self) -> dict[str, int]:
         """Chunks holding each token: idf weights for scoring sentences."""
         if len(self.chunk_ids) == 0:

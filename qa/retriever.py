@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,17 +71,24 @@ class Retriever:
         self.bm25_weight = bm25_weight
         self._masks: dict[Filters, np.ndarray] = {}
 
-    def search(self, question: str, query_vector: np.ndarray, k: int,
-               filters: Filters | None = None) -> list[Hit]:
-        """The k best chunks, fused; fewer when filters leave fewer."""
+    def search(self, question: str, query_vector: np.ndarray, k: int, filters: Filters | None = None,
+               required: Sequence[Sequence[Sequence[str]]] = ()) -> list[Hit]:
+        """The k best chunks, fused; fewer when filters leave fewer.
+
+        `required` holds, per entity the question names, its spellings as lists of BM25
+        tokens: only releases holding every entity (in one of its spellings) are searched.
+        """
         if k < 1:
             raise QAError(f"k must be greater than 0. Currently, k is {k}")
         allowed = None if filters is None or filters.is_empty() else self._allowed_rows(filters)
+        if required:
+            naming = self._rows_naming(required)
+            allowed = naming if allowed is None else allowed & naming
         if allowed is not None and not allowed.any():
             return []
         dense = self._dense(query_vector, allowed)
         lexical = self.snapshot.bm25.search(question, self.candidates, self._bm25_mask(allowed))
-        return self._fuse(dense, lexical)[:k]
+        return self._fuse(dense, lexical, k)
 
     def _dense(self, query_vector: np.ndarray, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         index = self.snapshot.chunk_index
@@ -101,16 +109,40 @@ class Retriever:
         rows = np.searchsorted(self.snapshot.chunk_ids, self.snapshot.bm25.chunk_ids)
         return allowed[rows]
 
-    def _fuse(self, dense, lexical) -> list[Hit]:
+    def _fuse(self, dense, lexical, k: int) -> list[Hit]:
         fused: dict[int, float] = {}
         for weight, ranking in ((self.dense_weight, dense), (self.bm25_weight, lexical)):
             for rank, (chunk_id, _) in enumerate(ranking, start=1):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (self.rrf_k + rank)
         dense_scores, bm25_scores = dict(dense), dict(lexical)
-        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-        return [Hit(chunk_id, self.snapshot.chunk_release_ids[self.snapshot.chunk_row(chunk_id)], score,
-                    dense_scores.get(chunk_id), bm25_scores.get(chunk_id))
-                for chunk_id, score in ranked]
+        hits, seen_texts = [], set()
+        for chunk_id, score in sorted(fused.items(), key=lambda item: (-item[1], item[0])):
+            # The same passage published twice (a statement and its fact-sheet copy) is shown once.
+            text = " ".join(self.snapshot.chunk_text(chunk_id).split())
+            if text in seen_texts:
+                continue
+            seen_texts.add(text)
+            release_id = self.snapshot.chunk_release_ids[self.snapshot.chunk_row(chunk_id)]
+            hits.append(Hit(chunk_id, release_id, score, dense_scores.get(chunk_id), bm25_scores.get(chunk_id)))
+            if len(hits) == k:
+                break
+        return hits
+
+    def _rows_naming(self, required: Sequence[Sequence[Sequence[str]]]) -> np.ndarray:
+        """Chunk rows of the releases that hold every required entity in one of its spellings."""
+        snapshot = self.snapshot
+        releases = None
+        for spellings in required:
+            holding = np.zeros(len(snapshot.releases), dtype=bool)
+            for tokens in spellings:
+                rows = None
+                for token in tokens:  # a chunk holding all the tokens of this spelling
+                    token_rows = snapshot.bm25.rows_with_token(token)
+                    rows = token_rows if rows is None else np.intersect1d(rows, token_rows, assume_unique=True)
+                if rows is not None and len(rows):
+                    holding[snapshot.chunk_release_codes[snapshot.bm25_rows[rows]]] = True
+            releases = holding if releases is None else releases & holding
+        return releases[snapshot.chunk_release_codes]
 
     def _allowed_rows(self, filters: Filters) -> np.ndarray:
         """A boolean mask over chunk rows, cached per filter set."""

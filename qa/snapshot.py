@@ -55,6 +55,7 @@ class IndexSnapshot:
         self.releases = self._load_releases()
         self._load_chunk_table()
         self.document_frequencies = self.bm25.document_frequencies()
+        self.bm25_rows = np.searchsorted(self.chunk_ids, self.bm25.chunk_ids)  # BM25 row -> chunk row
         self.release_text = lru_cache(maxsize=512)(self._release_text)
 
     @classmethod
@@ -76,6 +77,8 @@ class IndexSnapshot:
         ).fetchall()
         self.chunk_ids = np.asarray([row["chunk_id"] for row in rows], dtype=np.int64)
         self.chunk_release_ids = [row["release_id"] for row in rows]
+        codes = {release_id: code for code, release_id in enumerate(self.releases)}
+        self.chunk_release_codes = np.asarray([codes[r] for r in self.chunk_release_ids], dtype=np.int64)
         self.chunk_paragraphs = np.asarray([row["paragraph"] for row in rows], dtype=np.int32)
         self.chunk_starts = np.asarray([row["char_start"] for row in rows], dtype=np.int64)
         self.chunk_ends = np.asarray([row["char_end"] for row in rows], dtype=np.int64)

@@ -1,0 +1,103 @@
+"""Does a release hold what a question names? Entity matching that knows aliases and dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .records import Span
+
+# Names a release may spell another way; each group matches any of its members.
+ALIASES = [
+    ("u.s.", "us", "usa", "united states", "america"),
+    ("uk", "u.k.", "united kingdom", "britain"),
+    ("eu", "european union"),
+    ("un", "united nations"),
+    ("prc", "china", "people's republic of china"),
+    ("rok", "south korea", "republic of korea"),
+    ("dprk", "north korea"),
+    ("russia", "russian federation"),
+    ("laos", "lao pdr", "lao"),
+    ("burma", "myanmar"),
+    ("vietnam", "viet nam"),
+]
+MONTHS = {name: number for number, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+YEAR = re.compile(r"\b(19|20)\d{2}\b")
+RELATIVE_DAYS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+                 "this evening": 0, "yesterday": -1}
+RELATIVE_DAY_PATTERN = re.compile(r"\b(" + "|".join(RELATIVE_DAYS) + r")\b", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """Case-folded, straight quotes, plain hyphens, single spaces: for substring checks."""
+    text = text.casefold().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[\u2010-\u2015]", "-", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def entity_in(entity: str, evidence: str, release_date: str | None) -> bool:
+    """True when `evidence` (normalised) names `entity`, by alias, or by the release's date."""
+    wanted = normalise(entity)
+    if _contains(evidence, wanted):
+        return True
+    for group in ALIASES:
+        if wanted in group:
+            return any(_contains(evidence, alias) for alias in group)
+    return _date_matches(wanted, release_date)
+
+
+def relative_day_spans(text: str, release_date: str | None) -> list[Span]:
+    """"today", "yesterday" ... as date spans valued from the release's own date."""
+    if not release_date:
+        return []
+    try:
+        day = date.fromisoformat(release_date)
+    except ValueError:
+        return []
+    spans = []
+    for match in RELATIVE_DAY_PATTERN.finditer(text):
+        value = day + timedelta(days=RELATIVE_DAYS[match.group(1).lower()])
+        spans.append(Span("date", match.group(0), match.start(), match.end(), value.isoformat()))
+    return spans
+
+
+def readable_date(iso: str) -> str:
+    """"2021-07-06" -> "6 July 2021", as the ministry writes dates."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def _contains(evidence: str, phrase: str) -> bool:
+    if phrase.isalnum() and len(phrase) <= 4:  # short names and acronyms: whole words only
+        return re.search(rf"\b{re.escape(phrase)}\b", evidence) is not None
+    return phrase in evidence
+
+
+def _date_matches(entity: str, release_date: str | None) -> bool:
+    """"2022", "November 2022", "May 2022" match a release dated in that year (and month)."""
+    year = YEAR.search(entity)
+    if not year or not release_date:
+        return False
+    if not release_date.startswith(year.group(0)):
+        return False
+    months = [number for name, number in MONTHS.items() if name in entity]
+    return not months or int(release_date[5:7]) in months
+
+
+def entity_spellings(entity: str) -> list[list[str]]:
+    """The BM25 tokens of each way a release may spell an entity; [] when it can't be checked so.
+
+    Dates and numbers are left out: a release names them in many forms, or only in its date.
+    """
+    from .bm25_index import tokenize
+
+    if YEAR.search(entity) or any(character.isdigit() for character in entity):
+        return []
+    wanted = normalise(entity)
+    group = next((group for group in ALIASES if wanted in group), (wanted,))
+    spellings = tokenize(list(group))
+    if any(not tokens for tokens in spellings):
+        return []  # "U.S." has no indexable token: leave this entity to the answerer's check
+    return [list(tokens) for tokens in spellings]
