@@ -12,7 +12,7 @@ from pathlib import Path
 import gradio as gr
 
 from qa import Assistant, Filters, QAError, Settings
-from qa.formatting import answer_markdown, source_cards_html
+from qa.formatting import answer_markdown, escape_markdown, source_cards_html
 from qa.ingest import Ingestor
 from qa.store import IndexStore
 
@@ -45,10 +45,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             filters = Filters(date_from or None, date_to or None, None, source or None)
             answer = assistant.ask(question, filters=filters)
         except QAError as error:
-            history += [{"role": "user", "content": question or ""},
-                        {"role": "assistant", "content": f"⚠️ {error}"}]
+            history += [{"role": "user", "content": escape_markdown(question or "")},
+                        {"role": "assistant", "content": f"⚠️ {escape_markdown(str(error))}"}]
             return history, "", ""
-        history += [{"role": "user", "content": question},
+        history += [{"role": "user", "content": escape_markdown(question)},
                     {"role": "assistant", "content": answer_markdown(answer)}]
         return history, source_cards_html(answer), ""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -197,28 +197,23 @@ class ExtractiveAnswerer:
         return _join(values)
 
     def _citation(self, n: int, candidate: Candidate) -> Citation:
-        hit = candidate.hit
+        sentence = candidate.sentence
+        return replace(self._passage_citation(n, candidate.hit, candidate.score), sentence=candidate.text,
+                       sentence_start=sentence.char_start, sentence_end=sentence.char_end)
+
+    def _passage_citation(self, n: int, hit: Hit, score: float) -> Citation:
         row = self.snapshot.chunk_row(hit.chunk_id)
         release = self.snapshot.releases[hit.release_id]
-        start, end = int(self.snapshot.chunk_starts[row]), int(self.snapshot.chunk_ends[row])
         return Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date,
-                        passage=self.snapshot.chunk_text(hit.chunk_id), char_start=start, char_end=end,
-                        score=round(float(candidate.score), 4), source_url=release.source_url,
-                        source=release.source, paragraph=int(self.snapshot.chunk_paragraphs[row]),
-                        sentence=candidate.text, sentence_start=candidate.sentence.char_start,
-                        sentence_end=candidate.sentence.char_end)
+                        passage=self.snapshot.chunk_text(hit.chunk_id),
+                        char_start=int(self.snapshot.chunk_starts[row]),
+                        char_end=int(self.snapshot.chunk_ends[row]), score=round(float(score), 4),
+                        source_url=release.source_url, source=release.source,
+                        paragraph=int(self.snapshot.chunk_paragraphs[row]))
 
     def _not_found(self, question: str, hits: list[Hit]) -> Answer:
-        citations = []
-        for n, hit in enumerate(hits[: self.settings.closest_passages], start=1):
-            row = self.snapshot.chunk_row(hit.chunk_id)
-            release = self.snapshot.releases[hit.release_id]
-            citations.append(Citation(
-                n=n, release_id=hit.release_id, title=release.title, date=release.date,
-                passage=self.snapshot.chunk_text(hit.chunk_id), char_start=int(self.snapshot.chunk_starts[row]),
-                char_end=int(self.snapshot.chunk_ends[row]), score=round(float(hit.score), 4),
-                source_url=release.source_url, source=release.source,
-                paragraph=int(self.snapshot.chunk_paragraphs[row])))
+        citations = [self._passage_citation(n, hit, hit.score)
+                     for n, hit in enumerate(hits[: self.settings.closest_passages], start=1)]
         return Answer(question, NOT_FOUND_TEXT, None, False, citations, {})
 
 

@@ -30,6 +30,17 @@ class IndexStatus:
     model: str
     updated_at: str
 
+    @classmethod
+    def from_manifest(cls, index_dir: str | Path, manifest: dict) -> "IndexStatus":
+        counts = manifest["counts"]
+        return cls(str(index_dir), counts["releases"], counts["chunks"], counts["sentences"],
+                   manifest["model"], manifest["updated_at"])
+
+    @classmethod
+    def read(cls, index_dir: str | Path) -> "IndexStatus":
+        """The status of an index folder without loading the model."""
+        return cls.from_manifest(index_dir, IndexStore(index_dir).manifest())
+
 
 class Assistant:
     """Question answering over an index of press releases.
@@ -112,10 +123,7 @@ class Assistant:
             old.close()
 
     def status(self) -> IndexStatus:
-        manifest = self.snapshot.manifest
-        counts = manifest["counts"]
-        return IndexStatus(str(self.settings.index_dir), counts["releases"], counts["chunks"],
-                           counts["sentences"], manifest["model"], manifest["updated_at"])
+        return IndexStatus.from_manifest(self.settings.index_dir, self.snapshot.manifest)
 
     def _build_stages(self) -> None:
         settings = self.settings

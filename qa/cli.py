@@ -98,17 +98,19 @@ def format_answer_text(answer) -> str:
 
 
 def run_status(args) -> int:
-    from .assistant import Assistant
+    from .assistant import IndexStatus
 
-    assistant = Assistant.open(settings=Settings.from_env(index_dir=args.index))
-    for key, value in asdict(assistant.status()).items():
+    status = IndexStatus.read(Settings.from_env(index_dir=args.index).index_dir)
+    for key, value in asdict(status).items():
         print(f"{key}: {value}")
     return 0
 
 
 def run_serve(args) -> int:
-    import app
-
+    try:
+        import app
+    except ImportError:
+        raise QAError("app.py was not found: run qa serve from a checkout of the repository") from None
     app.main(index_dir=args.index, host=args.host, port=args.port)
     return 0
 

@@ -9,9 +9,9 @@ from .records import Answer, Citation
 
 def answer_markdown(answer: Answer) -> str:
     """The chat message: the answer with its [n] markers, and the short answer in bold."""
-    text = _escape_markdown(answer.answer)
+    text = escape_markdown(answer.answer)
     if answer.short_answer:
-        text = f"**{_escape_markdown(answer.short_answer)}**\n\n{text}"
+        text = f"**{escape_markdown(answer.short_answer)}**\n\n{text}"
     if not answer.found and answer.citations:
         text += "\n\nThe closest passages are shown beside the chat."
     return text
@@ -49,7 +49,7 @@ def highlighted_passage(citation: Citation) -> str:
             + html.escape(passage[end:]))
 
 
-def _escape_markdown(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Release text shown as text: no HTML, no Markdown links or emphasis from the data."""
     escaped = html.escape(text, quote=False)
     for character in "\\`*_{}#|!~":

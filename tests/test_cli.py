@@ -48,3 +48,9 @@ def test_bad_question_is_a_one_line_error(fake_index, capsys, question, message,
 def test_ingest_of_a_missing_path_is_a_one_line_error(tmp_path, capsys):
     assert main(["ingest", str(tmp_path / "nowhere"), "--index", str(tmp_path / "index"), "--quiet"]) == 1
     assert "not found" in capsys.readouterr().err
+
+
+def test_status_reads_the_manifest(fake_index, capsys):
+    assert main(["status", "--index", str(fake_index)]) == 0
+    output = capsys.readouterr().out
+    assert "releases: 4" in output and "model: fake-hash-embedder" in output
