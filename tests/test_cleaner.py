@@ -9,9 +9,10 @@ import pytest
 
 from qa.cleaner import Cleaner, CleanedRelease
 
-CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
+CORPUS = Path(__file__).parents[1] / "corpus"  # the seed and ASEAN files, as copied from ../shared
+SHARED_CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 SEED = CORPUS / "seed" / "mfaic-2021-07-06-asean-russia-special-fmm.txt"
-WHITE_HOUSE = CORPUS / "whitehouse-foreign-affairs-2021-2022.jsonl"
+WHITE_HOUSE = SHARED_CORPUS / "whitehouse-foreign-affairs-2021-2022.jsonl"
 ASEAN_MD = [
     "2021-10-26-fact-sheet-new-initiatives-to-expand-the-u-s-asean-strategic-partnership.md",
     "2022-05-11-background-press-call-by-a-senior-administration-official-on-the-u-s-asean-special-summit.md",

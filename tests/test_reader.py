@@ -10,10 +10,11 @@ import pytest
 from qa.reader import ReadResult, ReleaseReader
 from qa.records import ReadError, Release
 
-CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
+CORPUS = Path(__file__).parents[1] / "corpus"  # the seed and ASEAN files, as copied from ../shared
+SHARED_CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 SEED_NAME = "mfaic-2021-07-06-asean-russia-special-fmm.txt"
 SEED = CORPUS / "seed" / SEED_NAME
-WHITE_HOUSE = CORPUS / "whitehouse-foreign-affairs-2021-2022.jsonl"
+WHITE_HOUSE = SHARED_CORPUS / "whitehouse-foreign-affairs-2021-2022.jsonl"
 ASEAN_NAME = "2021-10-26-readout-of-president-bidens-participation-in-the-u-s-asean-summit.md"
 ASEAN_MD = CORPUS / "asean-md" / ASEAN_NAME
 
