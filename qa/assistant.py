@@ -89,7 +89,7 @@ class Assistant:
         started = time.perf_counter()
         info = self.analyzer.analyze(question)
         query_vector = self.embedder.embed_queries([question])[0]
-        k = k or self.settings.top_k
+        k = self.settings.top_k if k is None else k
         required = [spellings for entity in info.entities if (spellings := entity_spellings(entity))]
         hits = self.retriever.search(question, query_vector, k, filters, required)
         # Nothing names every entity: no answer, but the closest passages are still offered.
@@ -105,7 +105,7 @@ class Assistant:
         """The fused top-k chunks for a question, without answering."""
         question = self._validate(question)
         query_vector = self.embedder.embed_queries([question])[0]
-        return self.retriever.search(question, query_vector, k or self.settings.top_k, filters)
+        return self.retriever.search(question, query_vector, self.settings.top_k if k is None else k, filters)
 
     def ingest(self, paths: list[str | Path], progress: bool = False) -> IngestReport:
         """Adds or updates releases in this index and answers from them right away."""

@@ -36,7 +36,6 @@ def test_unknown_index_folder_from_a_real_process_has_no_traceback(tmp_path):
 
 @pytest.mark.parametrize("question, message", [("", "empty"), ("y" * 2001, "limit is 2000")])
 def test_bad_question_is_a_one_line_error(fake_index, capsys, question, message, monkeypatch):
-    from qa import assistant as assistant_module
     from .fakes import FakeEmbedder
 
     monkeypatch.setattr("qa.embedder.Embedder", lambda *a, **k: FakeEmbedder())
@@ -54,3 +53,11 @@ def test_status_reads_the_manifest(fake_index, capsys):
     assert main(["status", "--index", str(fake_index)]) == 0
     output = capsys.readouterr().out
     assert "releases: 4" in output and "model: fake-hash-embedder" in output
+
+
+def test_k_of_zero_is_a_one_line_error(fake_index, capsys, monkeypatch):
+    from .fakes import FakeEmbedder
+
+    monkeypatch.setattr("qa.embedder.Embedder", lambda *a, **k: FakeEmbedder())
+    assert main(["ask", "Who co-chaired the meeting?", "--k", "0", "--index", str(fake_index)]) == 1
+    assert "k must be greater than 0" in capsys.readouterr().err
