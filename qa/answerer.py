@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .bm25_index import tokenize
+from .bm25_index import stem_words, tokenize
 from .evidence import RELATIVE_DAYS, entity_in, normalise, readable_date, relative_day_spans
 from .question import QuestionAnalyzer, QuestionInfo
 from .records import Answer, Citation, Hit, Span
@@ -191,8 +191,9 @@ class ExtractiveAnswerer:
             value = _span_answer(span)
             if span.kind == kind and value not in values:
                 values.append(value)
-        # Several people can answer "who"; one date, place, amount or body is the answer.
-        if kind != "person" or info.kind in ("when", "where", "how_many", "how_much"):
+        # Several people can answer "who" (and "which countries"); else one date, place or amount.
+        plural = kind == "place" and re.search(r"\b(countries|cities|places|nations)\b", info.normalized.lower())
+        if not plural and (kind != "person" or info.kind in ("when", "where", "how_many", "how_much")):
             values = values[:1]
         return _join(values)
 
@@ -257,9 +258,9 @@ def _named_in_question(span: Span, question: str) -> bool:
 
 def _term_positions(text: str, terms: dict[str, float]) -> list[int]:
     """Character positions of the words of `text` whose stems are question terms."""
-    words = list(re.finditer(r"\w[\w'-]*", text))
-    stems = tokenize([match.group(0) for match in words])
-    return [match.start() for match, stem in zip(words, stems) if stem and stem[0] in terms]
+    words = list(re.finditer(r"\w\w+", text))  # the words bm25s indexes
+    stems = stem_words([match.group(0) for match in words])
+    return [match.start() for match, stem in zip(words, stems) if stem in terms]
 
 
 def _distance(span: Span, anchors: list[int]) -> int:

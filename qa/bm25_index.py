@@ -20,6 +20,11 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
                           show_progress=False)
 
 
+def stem_words(words: Sequence[str]) -> list[str]:
+    """Each word lower-cased and stemmed as `tokenize` does, stop words kept: for positions."""
+    return _STEMMER.stemWords([word.lower() for word in words])
+
+
 class BM25Index:
     """Lexical retrieval over chunks; rows map to chunk ids.
 
