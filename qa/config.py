@@ -21,6 +21,17 @@ ENVIRONMENT_VARIABLES = {
     "precision": "QA_PRECISION",
     "batch_size": "QA_BATCH_SIZE",
     "corpus_dir": "QA_CORPUS",
+    "allow_uploads": "QA_ALLOW_UPLOADS",
+    "max_upload_mb": "QA_MAX_UPLOAD_MB",
+    "auth": "QA_AUTH",
+    "generator": "QA_GENERATOR",
+    "generator_model": "QA_GENERATOR_MODEL",
+    "generator_url": "QA_GENERATOR_URL",
+    "generator_api_key": "QA_GENERATOR_API_KEY",
+    "generator_device": "QA_GENERATOR_DEVICE",
+    "generator_gguf_file": "QA_GENERATOR_GGUF_FILE",
+    "generator_timeout": "QA_GENERATOR_TIMEOUT",
+    "generator_max_new_tokens": "QA_GENERATOR_MAX_NEW_TOKENS",
 }
 
 
@@ -45,6 +56,19 @@ class Settings:
     rrf_k: int = 60
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
+    # Web app.
+    allow_uploads: bool = True  # False for read-only deployments
+    max_upload_mb: int = 20
+    auth: str | None = None  # "user:password" (several separated by commas); None: no login
+    # Generative answers: off unless a backend is configured.
+    generator: str | None = None  # None | "transformers" | "openai-compatible"
+    generator_model: str | None = None  # model folder or name, or the server's model name
+    generator_url: str | None = None  # base URL of an OpenAI-compatible server
+    generator_api_key: str | None = None
+    generator_device: str = "cpu"
+    generator_gguf_file: str | None = None
+    generator_timeout: float = 60.0
+    generator_max_new_tokens: int = 256
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -72,11 +96,22 @@ def _convert(name: str, type_name: str, value):
         return None
     if "Path" in type_name:
         return Path(value)
+    if type_name == "bool":
+        if isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{name} must be true or false. Currently, {name} is {value!r}")
     if type_name == "int":
         try:
             return int(value)
         except ValueError:
             raise ValueError(f"{name} must be a whole number. Currently, {name} is {value!r}") from None
-    if type_name == "float":
-        return float(value)
+    if "float" in type_name:
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a number. Currently, {name} is {value!r}") from None
     return str(value)
