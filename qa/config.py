@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .errors import ConfigurationError
+
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_QUESTION_CHARS = 2000
 
@@ -103,15 +105,15 @@ def _convert(name: str, type_name: str, value):
             return True
         if str(value).strip().lower() in ("0", "false", "no", "off"):
             return False
-        raise ValueError(f"{name} must be true or false. Currently, {name} is {value!r}")
+        raise ConfigurationError(f"{name} must be true or false. Currently, {name} is {value!r}")
     if type_name == "int":
         try:
             return int(value)
         except ValueError:
-            raise ValueError(f"{name} must be a whole number. Currently, {name} is {value!r}") from None
+            raise ConfigurationError(f"{name} must be a whole number. Currently, {name} is {value!r}") from None
     if "float" in type_name:
         try:
             return float(value)
         except ValueError:
-            raise ValueError(f"{name} must be a number. Currently, {name} is {value!r}") from None
+            raise ConfigurationError(f"{name} must be a number. Currently, {name} is {value!r}") from None
     return str(value)

@@ -19,3 +19,7 @@ class InvalidQuestionError(QAError):
 
 class ReleaseReadError(QAError):
     """A release file (or one line of it) could not be read."""
+
+
+class ConfigurationError(QAError, ValueError):
+    """A setting has a value that cannot be used."""
