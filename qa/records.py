@@ -114,6 +114,7 @@ class Citation:
     sentence: str | None = None  # the sentence of the passage that answers, to highlight
     sentence_start: int | None = None  # its offsets in the release's cleaned text
     sentence_end: int | None = None
+    supported: bool | None = None  # generative answers: the verifier's verdict on the cited sentence
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ class Answer:
     found: bool
     citations: list[Citation]
     timings_ms: dict[str, float]
+    mode: str = "extractive"  # "extractive" | "generative"
+    notice: str | None = None  # e.g. why a generative answer fell back to the extractive one
+    searched: str | None = None  # the question as searched, when a follow-up was rewritten
 
     def to_dict(self) -> dict:
         return {
@@ -135,4 +139,7 @@ class Answer:
             "found": self.found,
             "citations": [asdict(citation) for citation in self.citations],
             "timings_ms": self.timings_ms,
+            "mode": self.mode,
+            "notice": self.notice,
+            "searched": self.searched,
         }
