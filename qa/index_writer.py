@@ -11,6 +11,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from . import vector_index
 from .bm25_index import BM25Index
 from .chunker import Chunker, ChunkingSettings
 from .records import Chunk, Release
@@ -94,14 +95,12 @@ class IndexWriter:
 
     def _write_chunk_vectors(self, folder: Path, dropped: list[int], added: list[tuple[int, np.ndarray]]):
         path = folder / CHUNK_INDEX_FILE
-        index = faiss.read_index(str(path)) if path.exists() else \
-            faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
-        if dropped:
-            index.remove_ids(np.asarray(dropped, dtype=np.int64))
-        if added:
-            ids = np.asarray([chunk_id for chunk_id, _ in added], dtype=np.int64)
-            vectors = np.vstack([vector for _, vector in added]).astype(np.float32)
-            index.add_with_ids(vectors, ids)
+        existing = faiss.read_index(str(path)) if path.exists() else None
+        ids = np.asarray([chunk_id for chunk_id, _ in added], dtype=np.int64)
+        vectors = (np.vstack([vector for _, vector in added]) if added
+                   else np.empty((0, self.dimension))).astype(np.float32)
+        index = vector_index.updated_index(existing, self.dimension, np.asarray(dropped, dtype=np.int64),
+                                           ids, vectors)
         faiss.write_index(index, str(path))
 
 

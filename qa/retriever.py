@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import faiss
 import numpy as np
 
+from . import vector_index
 from .errors import QAError
 from .records import Hit
 from .snapshot import IndexSnapshot
@@ -95,12 +95,8 @@ class Retriever:
         if index.ntotal == 0:
             return []
         k = min(self.candidates, index.ntotal)
-        query = np.asarray(query_vector, dtype=np.float32).reshape(1, -1)
-        if allowed is None:
-            scores, ids = index.search(query, k)
-        else:
-            selector = faiss.IDSelectorBatch(self.snapshot.chunk_ids[allowed])
-            scores, ids = index.search(query, k, params=faiss.SearchParameters(sel=selector))
+        allowed_ids = None if allowed is None else self.snapshot.chunk_ids[allowed]
+        scores, ids = vector_index.search(index, query_vector, k, allowed_ids)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def _bm25_mask(self, allowed: np.ndarray | None) -> np.ndarray | None:

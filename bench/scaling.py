@@ -1,0 +1,99 @@
+"""Query latency, memory and index type of the chunk-vector index at 10k, 100k and 1M vectors.
+
+Usage: python bench/scaling.py --index DIR [--sizes 10000 100000 1000000] [--queries 200]
+
+Vectors are synthetic but shaped like ours: each is a real chunk vector of the given index
+plus noise (cosine ~0.8 to it), normalised. Queries are the real question embeddings of
+bench/latency_questions.txt plus noisy copies. At each size the product's own policy picks
+the index type (qa/vector_index.py: exact flat up to 200k vectors, IVF above); recall@10
+of the approximate index is measured against exact search over the same vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from qa import vector_index
+from qa.embedder import Embedder
+from qa.snapshot import IndexSnapshot
+
+HERE = Path(__file__).resolve().parent
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def synthetic(centers: np.ndarray, count: int, noise: float, rng) -> np.ndarray:
+    picks = centers[rng.integers(0, len(centers), count)]
+    vectors = picks + noise * rng.standard_normal(picks.shape, dtype=np.float32) / np.sqrt(centers.shape[1])
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def timed_queries(index, queries: np.ndarray, k: int = 10, repeats: int = 3) -> list[float]:
+    medians = []
+    for _ in range(repeats):
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            vector_index.search(index, query, k)
+            times.append((time.perf_counter() - started) * 1000)
+        medians.append(sorted(times))
+    return [statistics.median(column) for column in zip(*medians)]  # per-query median of repeats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", required=True, help="a built index whose chunk vectors seed the synthetic ones")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    snapshot = IndexSnapshot.open(args.index)
+    centers = vector_index.all_vectors(snapshot.chunk_index)[1] if not vector_index.is_approximate(
+        snapshot.chunk_index) else None
+    questions = [line for line in (HERE / "latency_questions.txt").read_text().splitlines() if line.strip()]
+    question_vectors = Embedder(snapshot.manifest["model"]).embed_queries(questions)
+    queries = np.vstack([question_vectors, synthetic(question_vectors, args.queries - len(questions), 0.5, rng)])
+    print(f"faiss {faiss.__version__}, {faiss.omp_get_max_threads()} threads, {len(queries)} queries, k=10")
+    print("| vectors | index type | build s | query p50 ms | query p95 ms | RSS added MB | recall@10 vs exact |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for size in args.sizes:
+        vectors = synthetic(centers, size, 0.75, rng)
+        ids = np.arange(1, size + 1, dtype=np.int64)
+        before = rss_mb()
+        started = time.perf_counter()
+        index = vector_index.updated_index(None, vectors.shape[1], np.empty(0), ids, vectors)
+        build = time.perf_counter() - started
+        added = rss_mb() - before
+        times = timed_queries(index, queries)
+        recall = "exact"
+        if vector_index.is_approximate(index):
+            exact = vector_index.new_index(vectors.shape[1])
+            exact.add_with_ids(vectors, ids)
+            found = index.search(queries, 10)[1]
+            truth = exact.search(queries, 10)[1]
+            recall = f"{np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)]):.3f}"
+            ivf = faiss.extract_index_ivf(index)
+            kind = f"IVF-flat ({ivf.nlist} lists, nprobe {ivf.nprobe})"
+            del exact
+        else:
+            kind = "flat (exact)"
+        print(f"| {size:,} | {kind} | {build:.1f} | {statistics.median(times):.2f} | "
+              f"{sorted(times)[int(0.95 * (len(times) - 1))]:.2f} | {added:.0f} | {recall} |", flush=True)
+        del index, vectors
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
