@@ -2,7 +2,7 @@
 
 from importlib import metadata
 
-PACKAGES = ("releaseqa", "sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "pysbd")
+PACKAGES = ("releaseqa", "sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "syntok")
 
 
 def package_versions() -> dict[str, str]:
