@@ -1,77 +1,223 @@
 """The web chat for staff: a thin Gradio layer over `qa.Assistant`.
 
 Run: `python app.py` (or `qa serve`). The index is built from the corpus folder on first launch.
-Configuration: QA_INDEX, QA_CORPUS, QA_MODEL, GRADIO_SERVER_NAME, GRADIO_SERVER_PORT.
+Configuration: QA_INDEX, QA_CORPUS, QA_MODEL, QA_ALLOW_UPLOADS, QA_MAX_UPLOAD_MB, QA_AUTH,
+GRADIO_SERVER_NAME, GRADIO_SERVER_PORT.
+
+API (gradio_client): `/ask` (question, history, date_from, date_to, source, collection) -> the
+`qa ask --json` object; `/status` -> the index status.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: gr.api reads the endpoint's type hints at run time.
 import os
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import gradio as gr
 
 from qa import Assistant, Filters, QAError, Settings
-from qa.formatting import answer_markdown, escape_markdown, source_cards_html
+from qa.conversation import Conversation
+from qa.errors import ConfigurationError
+from qa.formatting import (answer_markdown, collection_choices, error_markdown, escape_markdown,
+                           source_cards_html, source_choices, status_markdown, upload_markdown)
 from qa.ingest import Ingestor
 from qa.store import IndexStore
+from qa.uploads import UPLOAD_SUFFIXES, Uploads
 
 ROOT = Path(__file__).resolve().parent
+ALL = "All"  # the filter choice that filters nothing
+
+CSS = """
+.source-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;
+               margin: 0 0 10px 0; background: var(--background-fill-secondary); }
+.source-title { font-weight: 600; }
+.source-meta { font-size: 0.85em; opacity: 0.75; margin: 2px 0 6px 0; }
+.source-passage mark { background: #ffe58a; color: inherit; padding: 0 2px; border-radius: 2px; }
+.searched { font-size: 0.9em; opacity: 0.85; }
+"""
 
 
-def open_assistant(settings: Settings) -> Assistant:
-    """Opens the index, building it from the corpus folder first if there is none."""
-    if not IndexStore(settings.index_dir).exists():
-        print(f"No index in {settings.index_dir}: building it from {settings.corpus_dir} (first run only)")
-        report = Ingestor(settings, progress=True).run([settings.corpus_dir])
-        print(report.summary())
-        for error in report.errors:
-            print(f"skipped {error}")
-    return Assistant.open(settings=settings)
+@dataclass
+class AppContext:
+    """What every tab needs: the assistant, its settings, and the shared status line."""
+
+    assistant: Assistant
+    settings: Settings
+    conversation: Conversation
+    status: gr.Markdown | None = None
 
 
-def status_markdown(assistant: Assistant) -> str:
-    status = assistant.status()
-    return (f"**Index:** {status.releases} releases, {status.chunks} passages · "
-            f"model `{status.model}` · updated {status.updated_at}")
+def open_assistant(settings: Settings, embedder=None) -> tuple[Assistant, str | None]:
+    """Opens the index, building it from the corpus folder first if there is none.
+
+    Returns the assistant and, after a first build, a line for the status bar. The build
+    shows its progress (reading, embedding) in the terminal.
+    """
+    if IndexStore(settings.index_dir).exists():
+        return Assistant.open(settings=settings, embedder=embedder), None
+    print(f"No index in {settings.index_dir}: building it from {settings.corpus_dir} (first run only)")
+    started = time.perf_counter()
+    ingestor = Ingestor(settings, embedder=embedder, progress=True)
+    report = ingestor.run([settings.corpus_dir])
+    print(report.summary())
+    for error in report.errors:
+        print(f"skipped {error}")
+    note = (f"Index built on this launch from {settings.corpus_dir} in {time.perf_counter() - started:.0f} s: "
+            f"{len(report.added)} releases added, {len(report.errors)} files skipped.")
+    # The model loaded for the build serves the questions too.
+    return Assistant.open(settings=settings, embedder=embedder or ingestor.embedder), note
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    """The chat, a sources panel beside it, and date/source filters."""
+def login_pairs(auth: str | None) -> list[tuple[str, str]] | None:
+    """QA_AUTH "user:password,other:secret" as Gradio's list of (user, password); None: no login."""
+    if not auth or not auth.strip():
+        return None
+    pairs = []
+    for number, item in enumerate(auth.split(","), start=1):
+        user, separator, password = item.strip().partition(":")
+        if not separator or not user or not password:
+            # The message must not echo the value: it may hold a password.
+            raise ConfigurationError(f"auth (QA_AUTH) must be user:password pairs separated by commas; "
+                                     f"pair {number} has no user, no ':' or no password")
+        pairs.append((user, password))
+    return pairs
 
-    def respond(question, history, date_from, date_to, source):
-        history = list(history or [])
-        try:
-            filters = Filters(date_from or None, date_to or None, None, source or None)
-            answer = assistant.ask(question, filters=filters)
-        except QAError as error:
-            history += [{"role": "user", "content": escape_markdown(question or "")},
-                        {"role": "assistant", "content": f"⚠️ {escape_markdown(str(error))}"}]
-            return history, "", ""
-        history += [{"role": "user", "content": escape_markdown(question)},
-                    {"role": "assistant", "content": answer_markdown(answer)}]
-        return history, source_cards_html(answer), ""
 
-    with gr.Blocks(title="releaseqa") as demo:
+def launch_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict:
+    """Keyword arguments for `demo.launch`: login, upload limit, styling, and host/port if given.
+
+    Without host or port Gradio reads GRADIO_SERVER_NAME and GRADIO_SERVER_PORT itself
+    (defaults 127.0.0.1 and 7860).
+    """
+    options = {"auth": login_pairs(settings.auth), "max_file_size": f"{settings.max_upload_mb}mb",
+               "css": CSS, "footer_links": ["api"]}
+    if options["auth"]:
+        options["auth_message"] = "Sign in with the account your administrator gave you."
+    if host:
+        options["server_name"] = host
+    if port:
+        options["server_port"] = port
+    return options
+
+
+def make_filters(date_from, date_to, source, collection) -> Filters | None:
+    """Filters from the panel's values; empty or "All" means no limit. Bad dates raise QAError."""
+    filters = Filters(date_from=_day(date_from), date_to=_day(date_to),
+                      release_prefix=collection if collection and collection != ALL else None,
+                      source=source if source and source != ALL else None)
+    return None if filters.is_empty() else filters
+
+
+def build_app(assistant: Assistant, settings: Settings | None = None, note: str | None = None) -> gr.Blocks:
+    """The web app: a status line, then one tab per task (a function per tab), and the API."""
+    settings = settings or assistant.settings
+    context = AppContext(assistant, settings, Conversation(assistant))
+    with gr.Blocks(title="releaseqa", analytics_enabled=False) as demo:
         gr.Markdown("## Ask the press releases")
-        gr.Markdown(status_markdown(assistant))
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Chat", height=480)
-                question = gr.Textbox(label="Question", placeholder="Who co-chaired the meeting?",
-                                      max_length=2000)
-                ask_button = gr.Button("Ask", variant="primary")
-            with gr.Column(scale=2):
-                with gr.Accordion("Filters", open=False):
-                    date_from = gr.Textbox(label="From (YYYY-MM-DD)")
-                    date_to = gr.Textbox(label="To (YYYY-MM-DD)")
-                    source = gr.Textbox(label="Source contains")
-                sources = gr.HTML(label="Sources")
-        inputs = [question, chatbot, date_from, date_to, source]
-        outputs = [chatbot, sources, question]
-        question.submit(respond, inputs, outputs, api_name="ask")
-        ask_button.click(respond, inputs, outputs, api_name=False)
+        context.status = gr.Markdown(status_markdown(assistant.status(), note), elem_id="status")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                chat_tab(context)
+        api_endpoints(context)
     return demo
+
+
+def chat_tab(context: AppContext) -> None:
+    """Chat with history on the left; filters, sources and uploads on the right."""
+    releases = context.assistant.snapshot.releases.values()
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(label="Chat", height="70vh", min_height=420, elem_id="chat", feedback_options=None,
+                                 buttons=["copy", "copy_all"],
+                                 placeholder="Ask about the press releases, e.g. *Who co-chaired the meeting?*")
+            question = gr.Textbox(label="Question", placeholder="Who co-chaired the meeting?", max_length=2000,
+                                  elem_id="question", autofocus=True)
+            with gr.Row():
+                ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
+                clear_button = gr.Button("New chat", elem_id="new-chat")
+        with gr.Column(scale=2):
+            with gr.Accordion("Filters", open=True):
+                date_from = gr.DateTime(label="From", include_time=False, type="string", elem_id="date-from")
+                date_to = gr.DateTime(label="To", include_time=False, type="string", elem_id="date-to")
+                source = gr.Dropdown([ALL] + source_choices(releases), value=ALL, label="Source",
+                                     allow_custom_value=True, elem_id="source")
+                collection = gr.Dropdown([ALL] + collection_choices(releases), value=ALL, label="Collection",
+                                         elem_id="collection")
+            sources = gr.HTML("<p>Sources appear here, with the answering sentence highlighted.</p>",
+                              elem_id="sources")
+            if context.settings.allow_uploads:
+                upload_panel(context, source, collection)
+    asked = gr.State([])  # the questions of this chat as typed, oldest first
+
+    def respond(text, history, earlier, day_from, day_to, source_name, collection_name):
+        history = list(history or [])
+        if not text or not text.strip():
+            return history, gr.skip(), "", earlier
+        try:
+            filters = make_filters(day_from, day_to, source_name, collection_name)
+            answer = context.conversation.ask(text, earlier, filters)
+        except QAError as error:
+            history += [{"role": "user", "content": escape_markdown(text)},
+                        {"role": "assistant", "content": error_markdown(str(error))}]
+            return history, "", "", earlier
+        history += [{"role": "user", "content": escape_markdown(text)},
+                    {"role": "assistant", "content": answer_markdown(answer)}]
+        return history, source_cards_html(answer), "", list(earlier) + [text]
+
+    inputs = [question, chatbot, asked, date_from, date_to, source, collection]
+    outputs = [chatbot, sources, question, asked]
+    for trigger in (question.submit, ask_button.click):
+        trigger(respond, inputs, outputs, api_visibility="private", concurrency_id="assistant")
+    clear_button.click(lambda: ([], "", []), None, [chatbot, sources, asked], api_visibility="private")
+
+
+def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdown) -> None:
+    """Add releases from the browser; they are answerable as soon as the message appears."""
+    uploads = Uploads(context.settings)
+    with gr.Accordion("Add releases", open=False, elem_id="upload-panel"):
+        files = gr.File(label=f"Release files ({', '.join(UPLOAD_SUFFIXES)}; up to "
+                              f"{context.settings.max_upload_mb} MB each)",
+                        file_count="multiple", file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
+        result = gr.Markdown(elem_id="upload-result")
+
+    def add(paths):
+        if not paths:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        try:
+            report = uploads.add(context.assistant, [str(path) for path in paths])
+        except QAError as error:
+            return error_markdown(str(error)), gr.skip(), gr.skip(), gr.skip(), None
+        releases = context.assistant.snapshot.releases.values()
+        return (upload_markdown(report), status_markdown(context.assistant.status()),
+                gr.update(choices=[ALL] + source_choices(releases)),
+                gr.update(choices=[ALL] + collection_choices(releases)), None)
+
+    files.upload(add, files, [result, context.status, source, collection, files],
+                 api_visibility="private", concurrency_id="assistant")
+
+
+def api_endpoints(context: AppContext) -> None:
+    """`/ask` and `/status` for gradio_client, the same functions the chat uses."""
+
+    def ask(question: str, history: list[str] | None = None, date_from: str = "", date_to: str = "",
+            source: str = "", collection: str = "") -> dict:
+        """Answers a question from the releases, reading it with the earlier questions of a chat.
+
+        Returns the `qa ask --json` object; `searched` is the question as rewritten from `history`.
+        """
+        try:
+            filters = make_filters(date_from, date_to, source, collection)
+            return context.conversation.ask(question, history or [], filters).to_dict()
+        except QAError as error:
+            raise gr.Error(str(error)) from None
+
+    def status() -> dict:
+        """Releases, passages (chunks), sentences, model and last update of the index."""
+        return asdict(context.assistant.status())
+
+    gr.api(ask, api_name="ask", concurrency_id="assistant")
+    gr.api(status, api_name="status")
 
 
 def main(index_dir: str | None = None, host: str | None = None, port: int | None = None) -> None:
@@ -81,12 +227,17 @@ def main(index_dir: str | None = None, host: str | None = None, port: int | None
     if not os.environ.get("QA_CORPUS"):
         settings = settings.with_values(corpus_dir=ROOT / "corpus")
     try:
-        assistant = open_assistant(settings)
+        options = launch_options(settings, host, port)
+        assistant, note = open_assistant(settings)
     except QAError as error:
         raise SystemExit(f"qa: error: {error}") from None
-    demo = build_app(assistant)
-    demo.launch(server_name=host or os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                server_port=port or int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    build_app(assistant, settings, note).launch(**options)
+
+
+def _day(value) -> str | None:
+    """A date picker's value as YYYY-MM-DD ("2021-07-06 00:00:00" keeps its date part)."""
+    text = str(value or "").strip()
+    return text[:10] if len(text) > 10 and text[10] in " T" else (text or None)
 
 
 if __name__ == "__main__":

@@ -1,36 +1,69 @@
-"""Answers as chat text and source cards; every piece of release text is HTML-escaped."""
+"""Answers as chat text and source cards, and the app's status and upload lines.
+
+Every piece of release text, question and file name is escaped before it is shown: chat
+messages are Markdown (HTML and Markdown syntax escaped), source cards are HTML (escaped).
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
+from datetime import datetime
 
 from .records import Answer, Citation
 
+NOT_FOUND_HINT = "The closest passages are shown beside the chat; they do not answer the question."
+
 
 def answer_markdown(answer: Answer) -> str:
-    """The chat message: the answer with its [n] markers, and the short answer in bold."""
+    """The chat message: the short answer in bold, the answer with its [n] markers, the sources."""
     text = escape_markdown(answer.answer)
     if answer.short_answer:
         text = f"**{escape_markdown(answer.short_answer)}**\n\n{text}"
-    if not answer.found and answer.citations:
-        text += "\n\nThe closest passages are shown beside the chat."
+    if answer.notice:
+        text += f"\n\n*{escape_markdown(answer.notice)}*"
+    if not answer.found:
+        return text + (f"\n\n{NOT_FOUND_HINT}" if answer.citations else "")
+    if answer.citations:
+        text += "\n\nSources:  \n" + "  \n".join(_source_lines(answer.citations))
     return text
 
 
+def _source_lines(citations: list[Citation]) -> list[str]:
+    """One line per release cited: "[1] [2] Title (date)"."""
+    numbers: dict[str, list[int]] = {}
+    first: dict[str, Citation] = {}
+    for citation in citations:
+        numbers.setdefault(citation.release_id, []).append(citation.n)
+        first.setdefault(citation.release_id, citation)
+    return [" ".join(f"\\[{n}\\]" for n in numbers[release_id]) + " "
+            + escape_markdown(citation.title or release_id) + f" ({escape_markdown(citation.date or 'undated')})"
+            for release_id, citation in first.items()]
+
+
 def source_cards_html(answer: Answer) -> str:
-    """One card per citation: title, date, link where known, passage with the answer highlighted."""
+    """The source panel: what was searched, then one card per citation with the answer highlighted."""
+    searched = ""
+    if answer.searched:
+        searched = (f'<p class="searched">Searched for: <q>{html.escape(answer.searched)}</q> '
+                    f"(your question, read with the earlier ones)</p>")
     if not answer.citations:
-        return "<p>No passages.</p>"
+        return searched + "<p>No passages.</p>"
     heading = "Sources" if answer.found else "Closest passages (they do not answer the question)"
-    cards = "".join(_card(citation) for citation in answer.citations)
-    return f"<h3>{heading}</h3>{cards}"
+    cards = "".join(source_card_html(citation) for citation in answer.citations)
+    return f'{searched}<h3 class="sources-heading">{heading}</h3>{cards}'
 
 
-def _card(citation: Citation) -> str:
+def source_card_html(citation: Citation) -> str:
+    """One card: [n] title (a link when the release has a web address), date, source, passage."""
     title = html.escape(citation.title or citation.release_id)
     if citation.source_url and citation.source_url.startswith(("http://", "https://")):
-        title = f'<a href="{html.escape(citation.source_url, quote=True)}" target="_blank" rel="noopener">{title}</a>'
-    meta = " · ".join(html.escape(part) for part in (citation.date or "undated", citation.release_id))
+        title = (f'<a href="{html.escape(citation.source_url, quote=True)}" target="_blank" '
+                 f'rel="noopener noreferrer">{title}</a>')
+    parts = [citation.date or "undated", citation.source, citation.release_id]
+    if citation.supported is False:  # generative answers: the verifier found no support here
+        parts.append("the answer's sentence citing this is not confirmed by it")
+    meta = " · ".join(html.escape(part) for part in parts if part)
     return (f'<div class="source-card"><div class="source-title">[{citation.n}] {title}</div>'
             f'<div class="source-meta">{meta}</div>'
             f'<div class="source-passage">{highlighted_passage(citation)}</div></div>')
@@ -49,9 +82,53 @@ def highlighted_passage(citation: Citation) -> str:
             + html.escape(passage[end:]))
 
 
+def status_markdown(status, note: str | None = None) -> str:
+    """The status line: releases, passages, model and last update of the index (an `IndexStatus`)."""
+    line = (f"**Index:** {status.releases} releases, {status.chunks} passages · "
+            f"model {escape_markdown(status.model)} · updated {escape_markdown(_when(status.updated_at))}")
+    return f"{line}  \n{escape_markdown(note)}" if note else line
+
+
+def upload_markdown(report) -> str:
+    """One line per uploaded file (an `UploadReport`): what was added, or why it was refused."""
+    if not report.files:
+        return "No files were uploaded."
+    return "\n".join(f"- {escape_markdown(file.message)}" for file in report.files)
+
+
+def error_markdown(message: str) -> str:
+    """A user error (`QAError`) as a chat or panel message."""
+    return f"**Error:** {escape_markdown(message)}"
+
+
+def source_choices(releases: Iterable) -> list[str]:
+    """The sources releases give (issuer or web host), for the source filter, most common first."""
+    counts: dict[str, int] = {}
+    for release in releases:
+        if release.source:
+            counts[release.source] = counts.get(release.source, 0) + 1
+    return sorted(counts, key=lambda source: (-counts[source], source.casefold()))
+
+
+def collection_choices(releases: Iterable) -> list[str]:
+    """The top folders of release ids ("seed/", "press-briefings/"), for the collection filter."""
+    return sorted({release.release_id.split("/", 1)[0] + "/" for release in releases
+                   if "/" in release.release_id})
+
+
 def escape_markdown(text: str) -> str:
     """Release text shown as text: no HTML, no Markdown links or emphasis from the data."""
     escaped = html.escape(text, quote=False)
     for character in "\\`*_{}#|!~":
         escaped = escaped.replace(character, "\\" + character)
     return escaped.replace("[", "\\[").replace("]", "\\]")
+
+
+def _when(timestamp: str) -> str:
+    """ "2026-11-27T22:18:35+00:00" as "2026-11-27 22:18 UTC"; anything else as given."""
+    try:
+        moment = datetime.fromisoformat(timestamp)
+    except (TypeError, ValueError):
+        return str(timestamp)
+    zone = "UTC" if moment.utcoffset() is not None and not moment.utcoffset() else moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M} {zone}".strip()

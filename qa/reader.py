@@ -1,5 +1,6 @@
-"""Read release files (.txt, .md, .jsonl, .jsonl.gz) into cleaned `Release` records.
+"""Read release files (.txt, .md, .jsonl, .jsonl.gz, .html, .htm, .pdf, .docx) into `Release`s.
 
+HTML, PDF and DOCX files are turned into text by `converters.DocumentConverter` first.
 A bad file, or a bad line of a JSONL file, becomes a `ReadError` and the batch goes on.
 """
 
@@ -22,9 +23,11 @@ import yaml
 from tqdm import tqdm
 
 from .cleaner import CleanedRelease, Cleaner
+from .converters import CONVERTIBLE_SUFFIXES, DocumentConverter
+from .errors import ReleaseReadError
 from .records import ReadError, Release
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".jsonl", ".jsonl.gz")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".jsonl", ".jsonl.gz") + CONVERTIBLE_SUFFIXES
 # A JSONL file with more lines than this gets its own progress bar.
 _BIG_JSONL_LINES = 2000
 _BIG_GZIP_BYTES = 1_000_000
@@ -53,8 +56,9 @@ class ReleaseReader:
             print(error)  # "/abs/corpus/bad.jsonl:3: invalid JSON: Expecting value (column 1)"
     """
 
-    def __init__(self, cleaner: Cleaner | None = None) -> None:
+    def __init__(self, cleaner: Cleaner | None = None, converter: DocumentConverter | None = None) -> None:
         self.cleaner = cleaner or Cleaner()
+        self.converter = converter or DocumentConverter()
 
     def read(self, paths: Sequence[str | Path], progress: bool = False) -> ReadResult:
         """Read every supported file under `paths`; a folder is walked recursively, sorted."""
@@ -114,6 +118,8 @@ class ReleaseReader:
             data = file.read_bytes()
         except OSError as error:
             return [], [ReadError(str(file), f"cannot read file: {error.strerror or error}")]
+        if name.endswith(CONVERTIBLE_SUFFIXES):
+            return self._read_converted(file, root, data)
         if b"\x00" in data:
             return [], [ReadError(str(file), "binary file, not text")]
         if name.endswith(".jsonl"):
@@ -138,6 +144,17 @@ class ReleaseReader:
             except yaml.YAMLError as error:
                 raise _BadRelease(f"invalid YAML front matter: {_one_line(error)}") from error
         return self._release(metadata, text, markdown, file.relative_to(root).as_posix(), file, root)
+
+    def _read_converted(self, file: Path, root: Path, data: bytes
+                        ) -> tuple[list[tuple[Release, int | None]], list[ReadError]]:
+        """An HTML, PDF or DOCX file: its text and metadata, then cleaned like a .txt release."""
+        try:
+            document = self.converter.convert(file.name, data)
+            release = self._release(document.metadata, document.text, False,
+                                    file.relative_to(root).as_posix(), file, root)
+        except (ReleaseReadError, _BadRelease) as error:
+            return [], [ReadError(str(file), str(error))]
+        return [(release, None)], []
 
     def _read_jsonl_gzip(self, file: Path, root: Path, progress: bool
                          ) -> tuple[list[tuple[Release, int | None]], list[ReadError]]:

@@ -3,12 +3,15 @@
 import gzip
 import json
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from qa.reader import ReadResult, ReleaseReader
 from qa.records import ReadError, Release
+
+from .test_converters import PAGE, docx_bytes, pdf_bytes
 
 CORPUS = Path(__file__).parents[1] / "corpus"  # the seed and ASEAN files, as copied from ../shared
 SHARED_CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
@@ -200,11 +203,11 @@ def test_read_keeps_lines_before_truncated_gzip_damage(reader, tmp_path):
 
 
 def test_read_reports_unsupported_file_given_explicitly(reader, tmp_path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(b"%PDF-1.4")
+    path = tmp_path / "report.odt"
+    path.write_bytes(b"PK\x03\x04")
     result = reader.read([path])
     assert only_error(result).message == (
-        "unsupported file type '.pdf'; supported: .txt, .md, .jsonl, .jsonl.gz")
+        "unsupported file type '.odt'; supported: .txt, .md, .jsonl, .jsonl.gz, .html, .htm, .pdf, .docx")
     assert result.files == []
 
 
@@ -212,7 +215,7 @@ def test_read_skips_unsupported_and_hidden_files_in_a_folder(reader, tmp_path):
     (tmp_path / ".cache").mkdir()
     (tmp_path / ".cache" / "old.txt").write_text("Old words.", encoding="utf-8")
     (tmp_path / ".draft.txt").write_text("Draft words.", encoding="utf-8")
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF")
+    (tmp_path / "scan.odt").write_bytes(b"PK")
     (tmp_path / "kept.txt").write_text("Kept words.", encoding="utf-8")
     result = reader.read([tmp_path])
     assert [release.release_id for release in result.releases] == ["kept.txt"]
@@ -257,7 +260,7 @@ def test_read_the_same_file_twice_reads_it_once(reader, tmp_path):
 
 
 def test_iter_files_lists_supported_files_sorted_with_their_root(reader, corpus):
-    (corpus / "notes.pdf").write_bytes(b"%PDF")
+    (corpus / "notes.odt").write_bytes(b"PK")
     files = reader.iter_files([corpus, SEED])
     assert files == [
         (corpus / ASEAN_NAME, corpus),
@@ -282,3 +285,47 @@ def test_read_with_progress_draws_on_stderr(reader, corpus, capsys):
     reader.read([corpus], progress=True)
     captured = capsys.readouterr()
     assert "reading releases" in captured.err and captured.out == ""
+
+
+def seed_lines():
+    """The seed release's lines, wrapped as a PDF or a Word file would hold them."""
+    return [line for line in SEED.read_text(encoding="utf-8").splitlines()]
+
+
+def test_read_html_pdf_and_docx_files_in_a_folder_like_text_releases(reader, tmp_path):
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "water.html").write_text(PAGE, encoding="utf-8")
+    paragraphs = [block.replace("\n", " ") for block in SEED.read_text(encoding="utf-8").split("\n\n")]
+    (tmp_path / "seed.docx").write_bytes(docx_bytes([block for block in paragraphs if block.strip()]))
+    result = reader.read([tmp_path])
+    assert result.errors == []
+    releases = {release.release_id: release for release in result.releases}
+    assert set(releases) == {"web/water.html", "seed.docx"}
+    water = releases["web/water.html"]
+    assert (water.title, water.date) == ("Cambodia and Japan sign water agreement", "2023-03-01")
+    assert water.source_url == "https://www.mfaic.gov.kh/posts/2023-03-01-water"
+    assert water.source == "www.mfaic.gov.kh" and water.text.startswith("On 1 March 2023")
+    seed = releases["seed.docx"]
+    assert seed.source == "Ministry of Foreign Affairs and International Cooperation"
+    assert "co-chaired by H.E. Retno Marsudi" in seed.text and "Fax" not in seed.text
+
+
+def test_read_pdf_of_the_seed_gives_the_same_release_text_as_the_txt(reader, tmp_path):
+    lines = []
+    for line in seed_lines():
+        lines.extend(textwrap.wrap(line, 90) or [""])
+    path = tmp_path / "seed.pdf"
+    path.write_bytes(pdf_bytes([lines[:40], lines[40:]]))
+    from_pdf = reader.read([path]).releases[0]
+    from_txt = reader.read([SEED]).releases[0]
+    assert (from_pdf.title, from_pdf.date, from_pdf.source) == (from_txt.title, from_txt.date, from_txt.source)
+    assert from_pdf.text == from_txt.text
+
+
+def test_read_reports_a_damaged_pdf_and_reads_the_rest(reader, tmp_path):
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    shutil.copy(SEED, tmp_path / SEED_NAME)
+    result = reader.read([tmp_path])
+    error = only_error(result)
+    assert error.path == str(tmp_path / "broken.pdf") and error.message.startswith("not a readable PDF")
+    assert [release.release_id for release in result.releases] == [SEED_NAME]

@@ -1,0 +1,123 @@
+"""app.py: configuration of the launch, filters from the panel, and the API through gradio_client."""
+
+import shutil
+import socket
+
+import pytest
+
+import app
+from qa import Assistant, Settings
+from qa.errors import ConfigurationError, QAError
+from qa.retriever import Filters
+
+from .conftest import SEED_FILE
+from .fakes import FakeEmbedder
+
+
+def test_no_login_unless_configured():
+    assert app.login_pairs(None) is None and app.login_pairs("  ") is None
+    assert "auth" not in {key for key, value in app.launch_options(Settings()).items() if value}
+
+
+def test_login_pairs_from_qa_auth():
+    assert app.login_pairs("staff:s3cret, lead:pa:ss") == [("staff", "s3cret"), ("lead", "pa:ss")]
+    options = app.launch_options(Settings(auth="staff:s3cret"))
+    assert options["auth"] == [("staff", "s3cret")] and options["auth_message"]
+
+
+@pytest.mark.parametrize("auth", ["staff", "staff:", ":s3cret", "staff:s3cret,"])
+def test_bad_login_setting_is_refused_without_showing_the_password(auth):
+    with pytest.raises(ConfigurationError, match="user:password pairs") as error:
+        app.login_pairs(auth)
+    assert "s3cret" not in str(error.value)
+
+
+def test_host_and_port_are_left_to_gradio_unless_given():
+    options = app.launch_options(Settings(max_upload_mb=5))
+    assert "server_name" not in options and "server_port" not in options  # GRADIO_SERVER_NAME/PORT apply
+    assert options["max_file_size"] == "5mb"
+    given = app.launch_options(Settings(), host="0.0.0.0", port=8080)
+    assert (given["server_name"], given["server_port"]) == ("0.0.0.0", 8080)
+
+
+def test_filters_from_the_panel():
+    assert app.make_filters(None, "", app.ALL, app.ALL) is None
+    assert app.make_filters("2021-07-01", "2021-07-31 00:00:00", "Ministry", "seed/") == Filters(
+        date_from="2021-07-01", date_to="2021-07-31", release_prefix="seed/", source="Ministry")
+    with pytest.raises(QAError, match="date_from must be a date as YYYY-MM-DD"):
+        app.make_filters("July 2021", None, None, None)
+
+
+@pytest.fixture(scope="module")
+def seed_settings(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app")
+    (folder / "corpus" / "seed").mkdir(parents=True)
+    shutil.copy(SEED_FILE, folder / "corpus" / "seed")
+    return Settings(index_dir=folder / "index", corpus_dir=folder / "corpus")
+
+
+def test_first_launch_builds_the_index_from_the_corpus(seed_settings, capsys):
+    assistant, note = app.open_assistant(seed_settings, embedder=FakeEmbedder())
+    assert assistant.status().releases == 1
+    assert note.startswith(f"Index built on this launch from {seed_settings.corpus_dir}")
+    assert "building it from" in capsys.readouterr().out
+    assert app.open_assistant(seed_settings, embedder=FakeEmbedder())[1] is None  # built once
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client(seed_settings):
+    from gradio_client import Client
+
+    assistant, _ = app.open_assistant(seed_settings, embedder=FakeEmbedder())
+    demo = app.build_app(assistant, seed_settings.with_values(allow_uploads=False))
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, quiet=True, **app.launch_options(seed_settings, "127.0.0.1", port))
+    try:
+        yield Client(f"http://127.0.0.1:{port}/", verbose=False)
+    finally:
+        demo.close()
+
+
+def test_api_ask_returns_the_json_answer(client):
+    result = client.predict("Who co-chaired the meeting?", api_name="/ask")
+    assert set(result) >= {"question", "answer", "short_answer", "found", "citations", "searched"}
+    assert result["question"] == "Who co-chaired the meeting?" and result["searched"] is None
+    assert result["citations"][0]["release_id"] == "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"
+
+
+def test_api_ask_reads_a_follow_up_with_the_history(client):
+    result = client.predict("When was it held?", ["Who co-chaired the meeting?"], api_name="/ask")
+    assert result["searched"] == "When was the Special ASEAN-Russia Foreign Ministers' Meeting held?"
+
+
+def test_api_ask_applies_filters_and_reports_bad_ones(client):
+    result = client.predict("Who co-chaired the meeting?", [], "2022-01-01", "", "", "", api_name="/ask")
+    assert result["found"] is False and result["citations"] == []
+    with pytest.raises(Exception, match="date_to must be a date"):
+        client.predict("Who co-chaired the meeting?", [], "", "soon", api_name="/ask")
+
+
+def test_api_status_gives_counts_and_model(client):
+    status = client.predict(api_name="/status")
+    assert status["releases"] == 1 and status["model"] == FakeEmbedder.model_name
+
+
+def test_chat_and_upload_events_are_not_public_endpoints(client):
+    assert sorted(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask", "/status"]
+
+
+def test_read_only_deployment_has_no_upload_panel(seed_settings):
+    assistant = Assistant.open(seed_settings.index_dir, embedder=FakeEmbedder())
+    with_uploads = app.build_app(assistant, seed_settings).get_config_file()
+    read_only = app.build_app(assistant, seed_settings.with_values(allow_uploads=False)).get_config_file()
+
+    def element_ids(config):
+        return {component.get("props", {}).get("elem_id") for component in config["components"]}
+
+    assert "upload" in element_ids(with_uploads) and "upload" not in element_ids(read_only)

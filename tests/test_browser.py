@@ -1,0 +1,153 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright, the real model, a small index.
+
+A member of staff asks a question, reads the answer and its source card, asks a follow-up,
+uploads a release and asks what only it says. The time from pressing Enter to the answer
+on screen is measured for each question and the median printed. Set QA_SCREENSHOT_DIR to
+keep the screenshot of the answered chat (the README's is docs/screenshot-chat.png).
+"""
+
+import os
+import shutil
+import socket
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+import app
+from qa import Settings
+
+from .conftest import REPO, SEED_FILE
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As root Chromium needs --no-sandbox; the rest keep it from reaching for a network it lacks.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SEED_TITLE = "Outcomes of the Special ASEAN-Russia Foreign Ministers' Meeting (via Video Conference)"
+ANSWER_TIMEOUT_MS = 30_000
+UPLOAD_PAGE = """<!doctype html><html><head><title>Cambodia and Japan sign water agreement | Ministry</title>
+<script>window.injected = "NAVIGATION-SCRIPT";</script></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>
+<article><h1>Cambodia and Japan sign water agreement</h1><p>1 March 2023</p>
+<p>On 1 March 2023, the Kingdom of Cambodia and Japan signed an agreement on clean water supply for Siem Reap
+province. Japan will provide a grant of 2.5 billion yen for the new water treatment plant.</p>
+<p>The tender names the plant's control software &lt;script&gt;pump()&lt;/script&gt;, which is open source.</p>
+</article><footer>Copyright 2023 Ministry</footer></body></html>"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, real_embedder):
+    """The app over the seed and three ASEAN releases, its index built the way a first launch does."""
+    folder = tmp_path_factory.mktemp("browser")
+    (folder / "corpus" / "seed").mkdir(parents=True)
+    shutil.copy(SEED_FILE, folder / "corpus" / "seed")
+    (folder / "corpus" / "asean-md").mkdir()
+    for path in sorted((REPO / "corpus" / "asean-md").glob("*.md"))[:3]:
+        shutil.copy(path, folder / "corpus" / "asean-md")
+    settings = Settings(index_dir=folder / "index", corpus_dir=folder / "corpus")
+    assistant, note = app.open_assistant(settings, embedder=real_embedder)
+    demo = app.build_app(assistant, settings, note)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, quiet=True, **app.launch_options(settings, "127.0.0.1", port))
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing: apt-get install chromium chromium-driver (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea", timeout=ANSWER_TIMEOUT_MS)
+    yield page
+    assert dialogs == [], "a script from a release or a question ran in the page"
+    page.close()
+
+
+class Chat:
+    """Types questions into the app and times each answer."""
+
+    def __init__(self, page):
+        self.page = page
+        self.seconds: list[float] = []
+
+    def ask(self, question: str) -> str:
+        """Submits with Enter and waits for the answer bubble; returns its text."""
+        answers = self.page.locator("#chat [data-testid=bot]")
+        count = answers.count()
+        self.page.fill("#question textarea", question)
+        started = time.perf_counter()
+        self.page.press("#question textarea", "Enter")
+        answers.nth(count).wait_for(timeout=ANSWER_TIMEOUT_MS)
+        self.seconds.append(time.perf_counter() - started)
+        return answers.nth(count).inner_text()
+
+    def upload(self, path: Path) -> str:
+        self.page.click("#upload-panel >> text=Add releases")
+        self.page.set_input_files("#upload input[type=file]", str(path))
+        self.page.wait_for_selector("#upload-result li", timeout=ANSWER_TIMEOUT_MS * 2)
+        return self.page.inner_text("#upload-result")
+
+
+def test_staff_ask_check_the_source_follow_up_and_upload(page, tmp_path, capsys):
+    chat = Chat(page)
+    assert "releases" in page.inner_text("#status")
+
+    answer = chat.ask("Who co-chaired the meeting?")
+    assert "Retno Marsudi" in answer and "Sergey Lavrov" in answer and "[1]" in answer
+    card = page.locator("#sources .source-card").first
+    assert SEED_TITLE in card.locator(".source-title").inner_text()
+    assert "co-chaired" in card.locator(".source-passage mark").inner_text()
+
+    answer = chat.ask("When was it held?")
+    assert "6 July 2021" in answer
+    assert "Searched for: When was the Special ASEAN-Russia Foreign Ministers' Meeting held?" in \
+        page.inner_text("#sources .searched")
+    screenshot = Path(os.environ.get("QA_SCREENSHOT_DIR") or tmp_path) / "screenshot-chat.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+
+    release = tmp_path / "water-agreement.html"
+    release.write_text(UPLOAD_PAGE, encoding="utf-8")
+    assert "water-agreement.html: added: 'Cambodia and Japan sign water agreement'" in chat.upload(release)
+    answer = chat.ask("How much will Japan provide for the water treatment plant?")
+    assert "2.5 billion yen" in answer
+    sources = page.locator("#sources")
+    assert "Cambodia and Japan sign water agreement" in sources.locator(".source-title").first.inner_text()
+    assert "<script>pump()</script>" in sources.inner_text() and sources.locator("script").count() == 0
+    assert "NAVIGATION-SCRIPT" not in sources.inner_text()
+
+    answer = chat.ask('<img src=x onerror="alert(1)"> What did the ministry say about Mars?')
+    assert "The releases don't say" in answer
+    assert page.locator("#chat img[src=x]").count() == 0
+    assert '<img src=x onerror="alert(1)">' in page.locator("#chat [data-testid=user]").last.inner_text()
+
+    chat.ask("Where was the agreement signed?")
+    median = statistics.median(chat.seconds)
+    with capsys.disabled():
+        print(f"\nsubmit-to-answer in the browser: median {median:.2f} s of "
+              f"{', '.join(f'{seconds:.2f}' for seconds in chat.seconds)} s; screenshot {screenshot}")
+    assert median < 5

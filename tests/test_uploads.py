@@ -1,0 +1,115 @@
+"""Uploads: safe names, size limit, allowed types, bad files reported, good ones answerable at once."""
+
+import pytest
+
+from qa import Assistant
+from qa.config import Settings
+from qa.errors import QAError
+from qa.uploads import Uploads, safe_file_name
+
+from .test_converters import PAGE, pdf_bytes
+
+
+@pytest.mark.parametrize("name, safe", [
+    ("statement.html", "statement.html"),
+    ("../../etc/passwd.txt", "passwd.txt"),
+    ("..\\..\\windows\\evil.md", "evil.md"),
+    ("/abs/path/release.PDF", "release.pdf"),
+    ("..html", "upload.html"),
+    (".hidden.txt", "hidden.txt"),
+    ("a <b> & c?.docx", "a -b- - c.docx"),
+    ("Déclaration conjointe.txt", "Déclaration conjointe.txt"),
+    ("x" * 300 + ".jsonl", "x" * 114 + ".jsonl"),
+])
+def test_upload_names_stay_inside_the_uploads_folder(name, safe):
+    assert safe_file_name(name) == safe
+
+
+@pytest.mark.parametrize("name", ["run.sh", "archive.jsonl.gz.exe", "notes", "page.php"])
+def test_upload_of_another_type_is_refused_naming_the_types_accepted(name):
+    with pytest.raises(QAError, match=r"is not accepted; upload one of .txt, .md, .html, .htm, .pdf"):
+        safe_file_name(name)
+
+
+@pytest.fixture
+def assistant(fake_index, fake_embedder):
+    return Assistant.open(fake_index, embedder=fake_embedder)
+
+
+@pytest.fixture
+def settings(tmp_path, assistant):
+    return Settings(index_dir=assistant.settings.index_dir, corpus_dir=tmp_path / "corpus",
+                    max_upload_mb=1)
+
+
+def uploaded(tmp_path, name, data):
+    """A file as Gradio hands it over: in a temporary folder, under the name it was uploaded with."""
+    folder = tmp_path / "gradio-tmp" / str(len(list(tmp_path.glob("gradio-tmp/*"))))
+    folder.mkdir(parents=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def test_uploaded_html_is_saved_under_corpus_uploads_and_answerable_at_once(tmp_path, settings, assistant):
+    releases_before = assistant.status().releases
+    report = Uploads(settings).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    [file] = report.files
+    assert file.ok and file.saved_as == str((settings.corpus_dir / "uploads" / "water.html").resolve())
+    assert file.message == ("water.html: added: 'Cambodia and Japan sign water agreement' (2023-03-01), "
+                            "answerable now")
+    assert assistant.status().releases == releases_before + 1
+    answer = assistant.ask("How much will Japan provide for the water treatment plant?")
+    assert answer.citations[0].release_id == "water.html"
+
+
+def test_unreadable_file_is_reported_by_name_and_the_others_still_go_in(tmp_path, settings, assistant):
+    files = [uploaded(tmp_path, "scan.pdf", pdf_bytes([[]])), uploaded(tmp_path, "water.html", PAGE.encode())]
+    report = Uploads(settings).add(assistant, files)
+    assert [file.name for file in report.refused] == ["scan.pdf"]
+    assert report.refused[0].message == "scan.pdf: not added: no text in the PDF (a scan? run it through OCR first)"
+    assert [file.name for file in report.added] == ["water.html"]
+    assert sorted(path.name for path in (settings.corpus_dir / "uploads").iterdir()) == [".staging", "water.html"]
+
+
+def test_failed_upload_leaves_an_earlier_file_of_that_name_in_place(tmp_path, settings, assistant):
+    uploads = Uploads(settings)
+    uploads.add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    report = uploads.add(assistant, [uploaded(tmp_path, "water.html", b"<html><script>x()</script></html>")])
+    assert not report.files[0].ok and "no text in the HTML page" in report.files[0].message
+    assert (settings.corpus_dir / "uploads" / "water.html").read_bytes() == PAGE.encode()
+
+
+def test_same_upload_again_is_reported_unchanged(tmp_path, settings, assistant):
+    uploads = Uploads(settings)
+    uploads.add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    report = uploads.add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert report.files[0].message.startswith("water.html: already in the index, unchanged")
+
+
+def test_upload_over_the_size_limit_is_refused_with_the_limit(tmp_path, settings, assistant):
+    big = uploaded(tmp_path, "big.txt", b"Words. " * 200_000)
+    report = Uploads(settings).add(assistant, [big])
+    assert report.files[0].message == ("big.txt: not added: 1.3 MB is over the upload limit of 1 MB "
+                                       "(QA_MAX_UPLOAD_MB)")
+    assert not (settings.corpus_dir / "uploads" / "big.txt").exists()
+
+
+def test_traversal_name_is_saved_inside_the_uploads_folder(tmp_path, settings, assistant):
+    path = uploaded(tmp_path, "water.html", PAGE.encode())
+    report = Uploads(settings).add(assistant, [path], names=["../../../outside.html"])
+    assert report.files[0].saved_as == str((settings.corpus_dir / "uploads" / "outside.html").resolve())
+    assert not (tmp_path / "outside.html").exists()
+
+
+def test_jsonl_upload_keeps_good_lines_and_names_the_bad_ones(tmp_path, settings, assistant):
+    lines = b'{"id": "j1", "title": "Water", "date": "2023-03-01", "text": "Japan gives a grant."}\n{oops\n'
+    report = Uploads(settings).add(assistant, [uploaded(tmp_path, "batch.jsonl", lines)])
+    assert report.files[0].ok
+    assert report.files[0].message.endswith("; skipped line 2: invalid JSON: Expecting property name enclosed "
+                                            "in double quotes (column 2)")
+
+
+def test_uploads_can_be_turned_off(tmp_path, settings, assistant):
+    with pytest.raises(QAError, match="uploads are turned off"):
+        Uploads(settings.with_values(allow_uploads=False)).add(assistant, [tmp_path / "any.txt"])
