@@ -10,6 +10,7 @@ API (gradio_client): `/ask` (question, history, date_from, date_to, source, coll
 
 # No `from __future__ import annotations`: gr.api reads the endpoint's type hints at run time.
 import os
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import gradio as gr
 from qa import Assistant, Filters, QAError, Settings
 from qa.conversation import Conversation
 from qa.errors import ConfigurationError
+from qa.export import suggested_filename, to_markdown, write_export
 from qa.formatting import (answer_markdown, collection_choices, error_markdown, escape_markdown,
                            source_cards_html, source_choices, status_markdown, upload_markdown)
 from qa.ingest import Ingestor
@@ -119,6 +121,8 @@ def build_app(assistant: Assistant, settings: Settings | None = None, note: str 
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat_tab(context)
+            with gr.Tab("Talking points", id="briefing"):
+                briefing_tab(context)
         api_endpoints(context)
     return demo
 
@@ -170,6 +174,42 @@ def chat_tab(context: AppContext) -> None:
     for trigger in (question.submit, ask_button.click):
         trigger(respond, inputs, outputs, api_visibility="private", concurrency_id="assistant")
     clear_button.click(lambda: ([], "", []), None, [chatbot, sources, asked], api_visibility="private")
+
+
+def briefing_tab(context: AppContext) -> None:
+    """Talking points or a timeline on a topic, as Markdown to paste and as .docx/.md downloads."""
+    with gr.Row():
+        with gr.Column(scale=2):
+            topic = gr.Textbox(label="Topic", placeholder="ASEAN-Russia cooperation", max_length=500,
+                               elem_id="topic")
+            kind = gr.Radio(["Talking points", "Timeline"], value="Talking points", label="Prepare",
+                            elem_id="briefing-kind")
+            count = gr.Slider(1, 12, value=6, step=1, label="Talking points (at most)", elem_id="briefing-k")
+            order = gr.Radio([("Newest first", "newest"), ("Grouped by release", "release")], value="newest",
+                             label="Order of the points", elem_id="briefing-order")
+            prepare_button = gr.Button("Prepare", variant="primary", elem_id="prepare")
+        with gr.Column(scale=3):
+            # Plain text, not rendered: it is Markdown for a note, and release text is never rendered as HTML.
+            text = gr.Textbox(label="Ready to paste (Markdown)", lines=16, max_lines=40, interactive=False,
+                              buttons=["copy"], elem_id="briefing-text")
+            downloads = gr.File(label="Download", file_count="multiple", interactive=False,
+                                elem_id="briefing-files")
+
+    def prepare(topic_text, what, k, order_name):
+        try:
+            if what == "Timeline":
+                item = context.assistant.timeline(topic_text)
+            else:
+                item = context.assistant.talking_points(topic_text, k=int(k), order=order_name)
+            folder = Path(tempfile.mkdtemp(prefix="releaseqa-briefing-"))
+            files = [str(write_export(item, folder / suggested_filename(item, suffix))) for suffix in (".docx", ".md")]
+        except QAError as error:
+            return f"⚠️ {error}", None
+        return to_markdown(item), files
+
+    for trigger in (topic.submit, prepare_button.click):
+        trigger(prepare, [topic, kind, count, order], [text, downloads], api_visibility="private",
+                concurrency_id="assistant")
 
 
 def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdown) -> None:

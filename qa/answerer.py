@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 from .bm25_index import stem_words, tokenize
-from .evidence import RELATIVE_DAYS, entity_in, normalise, readable_date, relative_day_spans
+from .evidence import RELATIVE_DAYS, YEAR, entity_in, normalise, readable_date, relative_day_spans
 from .question import QuestionAnalyzer, QuestionInfo
 from .records import Answer, Citation, Hit, Span
 from .snapshot import IndexSnapshot, StoredSentence
@@ -30,13 +30,14 @@ class AnswerSettings:
     rank_weight: float = 0.15
     type_bonus: float = 0.15
     type_penalty: float = 0.25
-    min_dense: float = 0.35  # below this a sentence needs strong lexical support
+    min_dense: float = 0.45  # below this a sentence needs strong lexical support
     min_lexical: float = 0.6
     second_sentence_ratio: float = 0.92  # a second sentence joins when it scores this close
     duplicate_similarity: float = 0.9
     closest_passages: int = 3
     min_sentence_terms: int = 5  # sentences with fewer indexed words are greetings or labels
     short_sentence_penalty: float = 0.2
+    entity_scope: str = "passage"  # where candidates must name the question's entities: "passage" | "release"
 
 
 @dataclass
@@ -73,13 +74,13 @@ class ExtractiveAnswerer:
         self.span_finder = span_finder or SpanFinder()
         self.analyzer = analyzer or QuestionAnalyzer()
         self._chunk_count = max(1, len(snapshot.chunk_ids))
-        self._evidence = lru_cache(maxsize=256)(self._normalised_release)
+        self._evidence = lru_cache(maxsize=1024)(self._release_evidence)
 
     def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit],
                info: QuestionInfo | None = None, closest: list[Hit] | None = None) -> Answer:
         """The answer from `hits`; when there is none, `closest` (or `hits`) are offered instead."""
         info = info or self.analyzer.analyze(question)
-        candidates = [c for c in self._candidates(hits) if self._names_everything(info, c.hit.release_id)]
+        candidates = [c for c in self._candidates(hits) if self._names_everything(info, c.hit)]
         if not candidates:
             return self._not_found(question, closest or hits)
         self._score(info, question, query_vector, candidates)
@@ -115,7 +116,8 @@ class ExtractiveAnswerer:
             candidate.dense = float(dense)
             present = set(tokens)
             candidate.lexical = sum(w for term, w in question_terms.items() if term in present) / total_weight
-            candidate.spans = tuple(self._answer_spans(candidate, wanted, question, question_terms)) if wanted else ()
+            candidate.spans = tuple(self._answer_spans(candidate, wanted, question, question_terms,
+                                                       info.kind == "where")) if wanted else ()
             settings = self.settings
             candidate.score = (settings.dense_weight * candidate.dense
                                + settings.lexical_weight * candidate.lexical
@@ -138,36 +140,60 @@ class ExtractiveAnswerer:
         return terms
 
     def _answer_spans(self, candidate: Candidate, kinds: tuple[str, ...], question: str,
-                      question_terms: dict[str, float]) -> list[Span]:
-        """Spans of the wanted kinds that the question does not already name, best first."""
+                      question_terms: dict[str, float], locative: bool = False) -> list[Span]:
+        """Spans of the wanted kinds that the question does not already name, best first.
+
+        For "where" questions a place the sentence puts something in or at ("in Bangkok")
+        comes before one that only describes someone ("Prime Minister Prayut of Thailand").
+        """
         text = candidate.text
         spans = self.span_finder.find(text, kinds)
         if "date" in kinds:
             release_date = self.snapshot.releases[candidate.hit.release_id].date
             spans += relative_day_spans(text, release_date)
-        spans = [span for span in spans if not _named_in_question(span, question)]
+        spans = [span for span in spans if not _named_in_question(span, question) and not _is_numbering(span, text)]
         anchors = _term_positions(text, question_terms)
-        return sorted(spans, key=lambda span: (-_span_fit(span, kinds), _distance(span, anchors), span.start))
+        return sorted(spans, key=lambda span: (-_span_fit(span, kinds), _locative_rank(span, text) if locative else 0,
+                                               _distance(span, anchors), span.start))
 
     def _is_supported(self, info: QuestionInfo, best: Candidate) -> bool:
         settings = self.settings
         if info.expected_span and not best.spans:
             return False
+        if info.expected_span == "money" and best.spans[0].kind != "money":
+            return False  # "how much funding ...?" is not answered by "three years"
         if best.dense < settings.min_dense and best.lexical < settings.min_lexical:
             return False
         return not (best.lexical == 0 and best.dense < settings.min_dense + 0.15)
 
-    def _names_everything(self, info: QuestionInfo, release_id: str) -> bool:
-        """Every key entity of the question appears in the release (text, title or date)."""
+    def _names_everything(self, info: QuestionInfo, hit: Hit, scope: str | None = None) -> bool:
+        """Every key entity of the question appears in the evidence (aliases and acronyms count).
+
+        Scope "release": the release's title, text and date. Scope "passage": names must be
+        in the title, the release's first paragraph (which sets who, where and when for a
+        readout) or the retrieved passage; dates may still be anywhere in the release.
+        """
         if not info.entities:
             return True
-        evidence = self._evidence(release_id)
-        release_date = self.snapshot.releases[release_id].date
-        return all(entity_in(entity, evidence, release_date) for entity in info.entities)
+        scope = scope or self.settings.entity_scope
+        release_date = self.snapshot.releases[hit.release_id].date
+        whole = self._evidence(hit.release_id, None)
+        local = whole if scope == "release" else self._evidence(hit.release_id, hit.chunk_id)
+        for entity in info.entities:
+            original, evidence = whole if YEAR.search(entity) else local
+            if not entity_in(entity, evidence, release_date, original):
+                return False
+        return True
 
-    def _normalised_release(self, release_id: str) -> str:
+    def _release_evidence(self, release_id: str, chunk_id: int | None) -> tuple[str, str]:
+        """Title and text of a release, or title, first paragraph and one passage; as written and normalised."""
         release = self.snapshot.releases[release_id]
-        return normalise(f"{release.title}\n{self.snapshot.release_text(release_id)}")
+        text = self.snapshot.release_text(release_id)
+        if chunk_id is not None:
+            lead = text.split("\n\n", 1)[0]
+            text = f"{lead}\n{self.snapshot.chunk_text(chunk_id)}"
+        original = f"{release.title}\n{text}"
+        return original, normalise(original)
 
     def _second_sentence(self, info: QuestionInfo, best: Candidate, others: list[Candidate]) -> list[Candidate]:
         if not others or best.score <= 0:
@@ -252,8 +278,21 @@ def _named_in_question(span: Span, question: str) -> bool:
         return True
     if span.kind == "person":
         question_words = set(re.findall(r"[A-Z][\w'-]+", question))
-        return any(word in question_words for word in re.findall(r"[A-Z][\w'-]{2,}", span.value or span.text))
+        return any(word in question_words for word in re.findall(r"[A-Z][\w'-]+", span.value or span.text))
     return False
+
+
+def _locative_rank(span: Span, text: str) -> int:
+    """0 for "in/at/to X", 2 for "of X" (an affiliation), 1 otherwise."""
+    before = text[:span.start].rstrip().lower()
+    if re.search(r"\b(?:in|at|to|inside)(?: the)?$", before):
+        return 0
+    return 2 if re.search(r"\bof(?: the)?$", before) else 1
+
+
+def _is_numbering(span: Span, text: str) -> bool:
+    """The number of a numbered paragraph: "7 REAFFIRMING ...", "1. FURTHER PROMOTE ..."."""
+    return span.kind == "number" and span.start == 0 and re.match(r"\.?\s+[A-Z]{2,}\b", text[span.end:]) is not None
 
 
 def _term_positions(text: str, terms: dict[str, float]) -> list[int]:

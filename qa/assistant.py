@@ -99,13 +99,58 @@ class Assistant:
         answered = time.perf_counter()
         timings = {"retrieve": round((retrieved - started) * 1000, 2),
                    "answer": round((answered - retrieved) * 1000, 2)}
-        return replace(answer, timings_ms=timings)
+        answer = replace(answer, timings_ms=timings)
+        if self.settings.generator and (generative := self._generative()) is not None:
+            # The extractive answer is the fallback whenever the generated one fails or isn't supported.
+            answer = generative.answer(question, hits, answer, self.snapshot)
+        return answer
+
+    def _generative(self):
+        """The generative answerer, made on first use; None when the configured generator is "none"."""
+        if not hasattr(self, "_generative_answerer"):
+            from .generative import GenerativeAnswerer
+
+            self._generative_answerer = GenerativeAnswerer.from_settings(self.settings, self.embedder)
+        return self._generative_answerer
 
     def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """The fused top-k chunks for a question, without answering."""
         question = self._validate(question)
         query_vector = self.embedder.embed_queries([question])[0]
         return self.retriever.search(question, query_vector, self.settings.top_k if k is None else k, filters)
+
+    def talking_points(self, topic: str, k: int = 6, filters: Filters | None = None, order: str = "newest"):
+        """Up to k cited points on a topic, each a sentence of a release, no two alike.
+
+        `order` is "newest" (newest release first) or "release" (grouped by release);
+        fewer than k points come back when the releases hold fewer relevant sentences.
+        Returns a `qa.talking_points.Briefing`.
+        """
+        from .talking_points import TalkingPointsBuilder, topic_timings, validate_topic
+
+        started = time.perf_counter()
+        topic = validate_topic(topic)
+        topic_vector = self.embedder.embed_queries([topic])[0]
+        embedded = time.perf_counter()
+        builder = TalkingPointsBuilder(self.snapshot, self.retriever, self.analyzer)
+        briefing = builder.build(topic, topic_vector, k=k, filters=filters, order=order)
+        return replace(briefing, timings_ms=topic_timings(started, embedded))
+
+    def timeline(self, topic: str, filters: Filters | None = None, limit: int = 20):
+        """The releases on a topic, oldest first, each with its most relevant sentence, cited.
+
+        Returns a `qa.timeline.Timeline`.
+        """
+        from .talking_points import topic_timings, validate_topic
+        from .timeline import TimelineBuilder
+
+        started = time.perf_counter()
+        topic = validate_topic(topic)
+        topic_vector = self.embedder.embed_queries([topic])[0]
+        embedded = time.perf_counter()
+        timeline = TimelineBuilder(self.snapshot, self.retriever, self.analyzer).build(
+            topic, topic_vector, filters=filters, limit=limit)
+        return replace(timeline, timings_ms=topic_timings(started, embedded))
 
     def ingest(self, paths: list[str | Path], progress: bool = False) -> IngestReport:
         """Adds or updates releases in this index and answers from them right away."""

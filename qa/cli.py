@@ -32,6 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--date-to", metavar="YYYY-MM-DD", help="only releases on or before this date")
     ask.add_argument("--release-prefix", metavar="PREFIX", help="only release ids starting with PREFIX")
     ask.add_argument("--source", help="only releases whose source (issuer or host) contains this")
+    ask.add_argument("--generator", choices=["transformers", "openai-compatible", "none"],
+                     help="write a generative answer, verified sentence by sentence (default: QA_GENERATOR or none)")
+    ask.add_argument("--generator-model", metavar="NAME", help="model folder or name (default: QA_GENERATOR_MODEL)")
+    ask.add_argument("--generator-url", metavar="URL",
+                     help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (default: QA_GENERATOR_URL)")
+
+    _add_briefing_commands(commands)
 
     status = commands.add_parser("status", help="what the index holds")
     _index_option(status)
@@ -40,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     _index_option(serve)
     serve.add_argument("--host", help="address to listen on (default: GRADIO_SERVER_NAME or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: GRADIO_SERVER_PORT or 7860)")
+    _add_eval_command(commands)
     return parser
 
 
@@ -75,7 +83,8 @@ def run_ask(args) -> int:
     from .retriever import Filters
 
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
-    settings = Settings.from_env(index_dir=args.index)
+    settings = Settings.from_env(index_dir=args.index, generator=args.generator,
+                                 generator_model=args.generator_model, generator_url=args.generator_url)
     assistant = Assistant.open(settings=settings)
     answer = assistant.ask(args.question, k=args.k, filters=filters)
     if args.json:
@@ -115,4 +124,104 @@ def run_serve(args) -> int:
     return 0
 
 
+def _add_briefing_commands(commands) -> None:
+    """`qa points` and `qa timeline`: cited talking points and timelines for briefing notes."""
+    points = commands.add_parser("points", help="cited talking points on a topic")
+    timeline = commands.add_parser("timeline", help="the releases on a topic in date order")
+    for parser in (points, timeline):
+        parser.add_argument("topic", metavar="TOPIC", help='a country, partner or theme, e.g. "ASEAN-Russia cooperation"')
+        _index_option(parser)
+    points.add_argument("--k", type=int, default=6, help="most points to give (default 6); fewer when fewer are relevant")
+    points.add_argument("--order", choices=["newest", "release"], default="newest",
+                        help="newest release first (default) or grouped by release")
+    timeline.add_argument("--limit", type=int, default=20, help="most releases to list (default 20)")
+    for parser in (points, timeline):
+        parser.add_argument("--out", metavar="FILE", help="also write FILE: .md (Markdown) or .docx (Word)")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--date-from", metavar="YYYY-MM-DD", help="only releases on or after this date")
+        parser.add_argument("--date-to", metavar="YYYY-MM-DD", help="only releases on or before this date")
+        parser.add_argument("--release-prefix", metavar="PREFIX", help="only release ids starting with PREFIX")
+        parser.add_argument("--source", help="only releases whose source (issuer or host) contains this")
+
+
+def run_points(args) -> int:
+    return _run_briefing(args, lambda assistant, filters: assistant.talking_points(
+        args.topic, k=args.k, filters=filters, order=args.order), format_points_text)
+
+
+def run_timeline(args) -> int:
+    return _run_briefing(args, lambda assistant, filters: assistant.timeline(
+        args.topic, filters=filters, limit=args.limit), format_timeline_text)
+
+
+def _run_briefing(args, build, format_text) -> int:
+    from .assistant import Assistant
+    from .export import check_export_path, write_export
+    from .retriever import Filters
+
+    out = check_export_path(args.out) if args.out else None  # a bad --out fails before the model loads
+    filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
+    assistant = Assistant.open(settings=Settings.from_env(index_dir=args.index))
+    result = build(assistant, filters)
+    print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_text(result))
+    if out is not None:
+        write_export(result, out)
+        print(f"qa: wrote {out}", file=sys.stderr)
+    return 0
+
+
+def format_points_text(briefing) -> str:
+    if not briefing.points:
+        return f"No talking points on {briefing.topic!r}: the releases hold no relevant sentence."
+    order = "newest release first" if briefing.order == "newest" else "grouped by release"
+    lines = [f"Talking points: {briefing.topic} ({len(briefing.points)} points, {order})", ""]
+    lines += [f"- {point.text} [{point.citation.n}]" for point in briefing.points]
+    return "\n".join(lines + ["", _sources_text(briefing.sources())])
+
+
+def format_timeline_text(timeline) -> str:
+    if not timeline.entries:
+        return f"No releases on {timeline.topic!r}: the releases hold no relevant sentence."
+    lines = [f"Timeline: {timeline.topic} ({len(timeline.entries)} releases, oldest first)", ""]
+    for entry in timeline.entries:
+        lines.append(f"{entry.date or 'undated'}  {entry.title}")
+        lines.append(f"    {entry.sentence} [{entry.citation.n}]")
+    return "\n".join(lines + ["", _sources_text(timeline.sources())])
+
+
+def _sources_text(citations) -> str:
+    lines = ["Sources:"]
+    for citation in citations:
+        lines.append(f"[{citation.n}] {citation.title} ({citation.date or 'undated'}) - {citation.release_id}")
+        if citation.source_url:
+            lines.append(f"    {citation.source_url}")
+    return "\n".join(lines)
+
+
 COMMANDS = {"ingest": run_ingest, "ask": run_ask, "status": run_status, "serve": run_serve}
+COMMANDS.update({"points": run_points, "timeline": run_timeline})
+
+
+def _add_eval_command(commands) -> None:
+    """`qa eval`: scores the index on a question set (tests/data/dev_questions.jsonl)."""
+    evaluate = commands.add_parser("eval", help="score answers on a JSONL question set")
+    evaluate.add_argument("questions", metavar="QUESTIONS.jsonl", help="one question a line, as in tests/data/")
+    _index_option(evaluate)
+    evaluate.add_argument("--k", type=int, help="passages each answer draws from (default 5)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run_eval(args) -> int:
+    from .assistant import Assistant
+    from .evaluation import Evaluator, format_report, load_questions
+
+    questions = load_questions(args.questions)  # a bad file fails before the model loads
+    if args.k is not None and args.k < 1:
+        raise QAError(f"k must be greater than 0. Currently, k is {args.k}")
+    assistant = Assistant.open(settings=Settings.from_env(index_dir=args.index))
+    report = Evaluator(assistant, k=args.k).run(questions)
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+COMMANDS["eval"] = run_eval

@@ -151,3 +151,27 @@ def test_staff_ask_check_the_source_follow_up_and_upload(page, tmp_path, capsys)
         print(f"\nsubmit-to-answer in the browser: median {median:.2f} s of "
               f"{', '.join(f'{seconds:.2f}' for seconds in chat.seconds)} s; screenshot {screenshot}")
     assert median < 5
+
+
+def test_briefer_prepares_talking_points_and_downloads_them(page, tmp_path):
+    import docx
+
+    page.get_by_role("tab", name="Talking points").click()
+    page.fill("#topic textarea", "ASEAN-Russia cooperation")
+    page.click("#prepare")
+    page.wait_for_function(
+        "() => (document.querySelector('#briefing-text textarea') || {}).value?.includes('[1]')",
+        timeout=ANSWER_TIMEOUT_MS)
+    text = page.input_value("#briefing-text textarea")
+    assert "ASEAN-Russia" in text and "Outcomes of the Special ASEAN-Russia Foreign Ministers" in text
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert 1 <= len(bullets) <= 6 and all("[" in line for line in bullets)
+
+    link = page.locator('#briefing-files a[download$=".docx"]').first
+    link.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    with page.expect_download() as download_info:
+        link.click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    document_text = "\n".join(paragraph.text for paragraph in docx.Document(saved).paragraphs)
+    assert "Outcomes of the Special ASEAN-Russia Foreign Ministers" in document_text
