@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from . import vector_index
+from . import vector_index, versions
 from .bm25_index import BM25Index
 from .chunker import Chunker, ChunkingSettings
 from .records import Chunk, Release
-from .store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, connect,
+from .store import (CHUNK_INDEX_FILE, FORMAT_VERSION, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, connect,
                     write_manifest)
 
 
@@ -88,8 +88,6 @@ class IndexWriter:
                 counts = _counts(connection)
             finally:
                 connection.close()
-            from .ingest import build_manifest
-
             write_manifest(folder, build_manifest(self.model_name, self.dimension, self.chunking,
                                                   counts, previous))
 
@@ -172,3 +170,18 @@ def _write_bm25(folder: Path, connection) -> None:
 def _counts(connection) -> dict:
     return {table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
             for table in ("releases", "chunks", "sentences")}
+
+
+def build_manifest(model: str, dimension: int, chunking: ChunkingSettings, counts: dict,
+                   previous: dict | None) -> dict:
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {
+        "format_version": FORMAT_VERSION,
+        "model": model,
+        "dimension": dimension,
+        "chunking": asdict(chunking),
+        "counts": counts,
+        "versions": versions.package_versions(),
+        "created_at": (previous or {}).get("created_at", now),
+        "updated_at": now,
+    }

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from tqdm import tqdm
 
 from .chunker import Chunker, ChunkingSettings
@@ -180,20 +177,3 @@ class Ingestor:
         report.embed_seconds = time.perf_counter() - embed_started
         report.chunks_embedded = len(jobs)
         return prepared
-
-
-def build_manifest(model: str, dimension: int, chunking: ChunkingSettings, counts: dict,
-                   previous: dict | None) -> dict:
-    from . import versions
-
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return {
-        "format_version": 1,
-        "model": model,
-        "dimension": dimension,
-        "chunking": asdict(chunking),
-        "counts": counts,
-        "versions": versions.package_versions(),
-        "created_at": (previous or {}).get("created_at", now),
-        "updated_at": now,
-    }

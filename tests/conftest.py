@@ -22,16 +22,20 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
-@pytest.fixture
-def small_corpus(tmp_path) -> Path:
-    """The seed release and three ASEAN files, copied so tests can change them."""
-    folder = tmp_path / "corpus"
+def copy_sample_corpus(folder: Path, asean_files: int = 3) -> Path:
+    """The seed release and the first `asean_files` ASEAN files, copied into `folder` so tests can change them."""
     (folder / "seed").mkdir(parents=True)
     shutil.copy(SEED_FILE, folder / "seed")
     (folder / "asean-md").mkdir()
-    for path in sorted((REPO / "corpus" / "asean-md").glob("*.md"))[:3]:
+    for path in sorted((REPO / "corpus" / "asean-md").glob("*.md"))[:asean_files]:
         shutil.copy(path, folder / "asean-md")
     return folder
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """The seed release and three ASEAN files, copied so tests can change them."""
+    return copy_sample_corpus(tmp_path / "corpus")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ keep the screenshot of the answered chat (the README's is docs/screenshot-chat.p
 """
 
 import os
-import shutil
 import socket
 import statistics
 import time
@@ -18,7 +17,7 @@ import pytest
 import app
 from qa import Settings
 
-from .conftest import REPO, SEED_FILE
+from .conftest import copy_sample_corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,11 +47,7 @@ def free_port() -> int:
 def app_url(tmp_path_factory, real_embedder):
     """The app over the seed and three ASEAN releases, its index built the way a first launch does."""
     folder = tmp_path_factory.mktemp("browser")
-    (folder / "corpus" / "seed").mkdir(parents=True)
-    shutil.copy(SEED_FILE, folder / "corpus" / "seed")
-    (folder / "corpus" / "asean-md").mkdir()
-    for path in sorted((REPO / "corpus" / "asean-md").glob("*.md"))[:3]:
-        shutil.copy(path, folder / "corpus" / "asean-md")
+    copy_sample_corpus(folder / "corpus")
     settings = Settings(index_dir=folder / "index", corpus_dir=folder / "corpus")
     assistant, note = app.open_assistant(settings, embedder=real_embedder)
     demo = app.build_app(assistant, settings, note)

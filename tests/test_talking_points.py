@@ -14,7 +14,7 @@ from qa.errors import QAError
 from qa.ingest import Ingestor
 from qa.talking_points import TalkingPointsBuilder, TopicSettings, entity_variants
 
-from .conftest import REPO, SEED_FILE
+from .conftest import REPO, SEED_FILE, copy_sample_corpus
 from .fakes import FakeEmbedder
 
 SEED_ID = "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"
@@ -24,10 +24,7 @@ SEED_ID = "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"
 def assistant(tmp_path_factory):
     """The seed and three ASEAN releases, indexed once for the module with the fake embedder."""
     folder = tmp_path_factory.mktemp("points")
-    (folder / "corpus" / "asean-md").mkdir(parents=True)
-    shutil.copytree(SEED_FILE.parent, folder / "corpus" / "seed")
-    for path in sorted((REPO / "corpus" / "asean-md").glob("*.md"))[:3]:
-        shutil.copy(path, folder / "corpus" / "asean-md")
+    copy_sample_corpus(folder / "corpus")
     embedder = FakeEmbedder()
     Ingestor(Settings(index_dir=folder / "index"), embedder=embedder, progress=False).run([folder / "corpus"])
     return Assistant.open(folder / "index", embedder=embedder)

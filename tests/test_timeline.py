@@ -10,7 +10,7 @@ from qa.config import Settings
 from qa.errors import QAError
 from qa.ingest import Ingestor
 
-from .conftest import REPO, SEED_FILE
+from .conftest import SEED_FILE, copy_sample_corpus
 from .fakes import FakeEmbedder
 
 SEED_ID = "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"
@@ -20,11 +20,8 @@ SEED_ID = "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"
 def assistant(tmp_path_factory):
     """The seed, the seed again under another name, four ASEAN releases and an undated one."""
     folder = tmp_path_factory.mktemp("timeline")
-    (folder / "corpus" / "asean-md").mkdir(parents=True)
-    shutil.copytree(SEED_FILE.parent, folder / "corpus" / "seed")
+    copy_sample_corpus(folder / "corpus", asean_files=4)
     shutil.copy(SEED_FILE, folder / "corpus" / "seed" / "republished-seed.txt")
-    for path in sorted((REPO / "corpus" / "asean-md").glob("*.md"))[:4]:
-        shutil.copy(path, folder / "corpus" / "asean-md")
     undated = {"id": "undated/asean-note", "title": "Note on ASEAN cooperation",
                "text": "ASEAN and its partners agreed to deepen ASEAN cooperation on health and climate."}
     (folder / "corpus" / "undated.jsonl").write_text(json.dumps(undated) + "\n", encoding="utf-8")
