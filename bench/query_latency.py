@@ -1,17 +1,21 @@
 """Query latency of Assistant.ask with the model loaded: p50/p95 over a question file.
 
-Usage: python bench/query_latency.py --index DIR [--questions FILE] [--repeat N]
-Prints the start-up time of Assistant.open, then p50/p95/mean per repeat and overall.
+Usage: python bench/query_latency.py --index DIR [--questions FILE] [--repeat N] [--query-threads N]
+Prints the index (chunks, size on disk), the start-up time of Assistant.open, p50/p95/mean
+per repeat and overall, and the process's peak resident memory (RSS) holding the index.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import time
 from pathlib import Path
 
 from qa import Assistant
+from qa.config import Settings
+from qa.store import IndexStore
 
 HERE = Path(__file__).resolve().parent
 
@@ -21,17 +25,31 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def peak_rss_megabytes() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def disk_megabytes(index_dir: str) -> float:
+    """Size of the live generation (the files a query reads), in MB."""
+    live = IndexStore(Path(index_dir)).current_generation()
+    return sum(path.stat().st_size for path in live.rglob("*") if path.is_file()) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True)
     parser.add_argument("--questions", default=str(HERE / "latency_questions.txt"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--query-threads", type=int, help="torch threads to encode a question "
+                        "(default: the setting, QA_QUERY_THREADS or 1; 0: torch's default)")
     args = parser.parse_args()
+    settings = Settings.from_env(query_threads=args.query_threads)
     questions = [line.strip() for line in Path(args.questions).read_text().splitlines() if line.strip()]
 
     started = time.perf_counter()
-    assistant = Assistant.open(args.index)
-    print(f"Assistant.open: {time.perf_counter() - started:.2f} s")
+    assistant = Assistant.open(args.index, settings=settings)
+    print(f"Assistant.open: {time.perf_counter() - started:.2f} s; query threads {settings.query_threads}; "
+          f"{assistant.status().chunks} chunks; index on disk {disk_megabytes(args.index):.0f} MB; peak RSS {peak_rss_megabytes():.0f} MB")
     assistant.ask(questions[0])  # warm-up: first call pays one-off allocations
 
     all_times = []
@@ -44,7 +62,8 @@ def main() -> None:
         all_times += times
         print(f"repeat {repeat + 1}: {len(times)} questions, p50 {statistics.median(times):.1f} ms, "
               f"p95 {percentile(times, 0.95):.1f} ms, mean {statistics.mean(times):.1f} ms")
-    print(f"overall: p50 {statistics.median(all_times):.1f} ms, p95 {percentile(all_times, 0.95):.1f} ms")
+    print(f"overall: p50 {statistics.median(all_times):.1f} ms, p95 {percentile(all_times, 0.95):.1f} ms; "
+          f"peak RSS {peak_rss_megabytes():.0f} MB")
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ class Assistant:
             from .embedder import Embedder
 
             embedder = Embedder(built_with, device=settings.device, batch_size=settings.batch_size,
-                                precision=settings.precision)
+                                precision=settings.precision, query_threads=settings.query_threads)
         if embedder.model_name != built_with:
             raise ModelMismatchError(f"index {str(settings.index_dir)!r} was built with model {built_with!r}, "
                                      f"the embedder given uses {embedder.model_name!r}")

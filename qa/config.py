@@ -22,6 +22,7 @@ ENVIRONMENT_VARIABLES = {
     "device": "QA_DEVICE",
     "precision": "QA_PRECISION",
     "batch_size": "QA_BATCH_SIZE",
+    "query_threads": "QA_QUERY_THREADS",
     "corpus_dir": "QA_CORPUS",
     "allow_uploads": "QA_ALLOW_UPLOADS",
     "max_upload_mb": "QA_MAX_UPLOAD_MB",
@@ -47,6 +48,7 @@ class Settings:
     device: str = "cpu"
     precision: str = "float32"  # "float32" | "bfloat16" | "auto"
     batch_size: int = 32
+    query_threads: int = 1  # torch threads to encode a question; 0: torch's default (docs/benchmarks.md)
     # Chunking: a chunk plus its title prefix stays within the model's limit.
     chunk_max_tokens: int = 200  # capped by the model's max_seq_length minus special tokens
     chunk_min_tokens: int = 48  # short paragraphs are merged until a chunk has this many

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -51,11 +52,15 @@ class Embedder:
     """
 
     def __init__(self, model: str | None = None, device: str = "cpu", batch_size: int = 32,
-                 precision: str = "float32"):
+                 precision: str = "float32", query_threads: int = 0):
         if precision not in PRECISIONS:
             raise QAError(f"precision must be one of {', '.join(PRECISIONS)}. Currently, precision is {precision!r}")
         if batch_size < 1:
             raise QAError(f"batch_size must be greater than 0. Currently, batch_size is {batch_size}")
+        if query_threads < 0:
+            raise QAError(f"query_threads must be 0 (torch's default) or more. Currently, query_threads is "
+                          f"{query_threads}")
+        self.query_threads = query_threads
         self.model_name = canonical_model_name(model)
         self.batch_size = batch_size
         self.precision = _resolve_precision(precision)
@@ -73,13 +78,14 @@ class Embedder:
         """Word pieces of each text, without special tokens."""
         if not texts:
             return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        encoded = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Normalised float32 vectors, one row per text."""
-        vectors = self._model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
-                                     normalize_embeddings=True, show_progress_bar=False)
+        """Normalised float32 vectors, one row per text, encoded with `query_threads` torch threads."""
+        with torch_threads(self.query_threads):
+            vectors = self._model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
+                                         normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_passages(self, texts: Sequence[str], sentence_spans: Sequence[Sequence[tuple[int, int]]]
@@ -100,6 +106,30 @@ class Embedder:
             sentence_vectors.append(_pool_spans(tokens, token_offsets, sentence_spans[index],
                                                 chunk_vectors[index]))
         return chunk_vectors, sentence_vectors
+
+
+@contextmanager
+def torch_threads(count: int):
+    """Runs the block with `count` intra-op torch threads (0: leave torch's setting alone).
+
+    One short question gains little from a second thread, and on a busy machine the
+    threads wait on each other: with the other core taken, one question took ~750 ms with
+    two threads and ~27 ms with one (docs/benchmarks.md).
+    """
+    if count <= 0:
+        yield
+        return
+    import torch
+
+    previous = torch.get_num_threads()
+    if previous == count:
+        yield
+        return
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _pool_spans(tokens: np.ndarray, token_offsets, spans, fallback: np.ndarray) -> np.ndarray:

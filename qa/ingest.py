@@ -89,7 +89,8 @@ class Ingestor:
             from .embedder import Embedder
 
             self._embedder = Embedder(self.settings.model, device=self.settings.device,
-                                      batch_size=self.settings.batch_size, precision=self.settings.precision)
+                                      batch_size=self.settings.batch_size, precision=self.settings.precision,
+                                      query_threads=self.settings.query_threads)
         return self._embedder
 
     def _model_name(self, manifest: dict | None) -> str:
@@ -161,8 +162,12 @@ class Ingestor:
         if not releases:
             return []
         chunker = Chunker(self.embedder.count_tokens, chunking)
-        prepared = [PreparedRelease.from_chunks(release, chunker) for release in releases]
+        prepared = [PreparedRelease.from_chunks(release, chunker)
+                    for release in tqdm(releases, desc="chunking releases", unit="release", disable=not self.progress)]
         jobs = [(item, index) for item in prepared for index in range(len(item.chunks))]
+        # Longest first across the whole ingest, as the model sorts within a call: batches of
+        # like lengths need little padding, so groups of `step` cost what one big call would.
+        jobs.sort(key=lambda job: -len(job[0].embedding_texts[job[1]]))
         step = self.settings.batch_size * 8
         embed_started = time.perf_counter()
         with tqdm(total=len(jobs), desc="embedding chunks", unit="chunk", disable=not self.progress) as bar:

@@ -7,8 +7,9 @@ def test_environment_variables_override_defaults(monkeypatch):
     monkeypatch.setenv("QA_INDEX", "/tmp/somewhere")
     monkeypatch.setenv("QA_ALLOW_UPLOADS", "false")
     monkeypatch.setenv("QA_GENERATOR_TIMEOUT", "5")
+    monkeypatch.setenv("QA_QUERY_THREADS", "0")
     settings = Settings.from_env()
-    assert str(settings.index_dir) == "/tmp/somewhere"
+    assert str(settings.index_dir) == "/tmp/somewhere" and settings.query_threads == 0
     assert settings.allow_uploads is False and settings.generator_timeout == 5.0
 
 
