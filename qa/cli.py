@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .md, .jsonl, .jsonl.gz files or folders")
     _index_option(ingest)
     ingest.add_argument("--model", help="embedding model name or folder (new index only)")
-    ingest.add_argument("--precision", choices=["float32", "bfloat16", "auto"], help="embedding precision")
+    ingest.add_argument("--precision", choices=["float32", "bfloat16", "auto"],
+                        help="embedding precision (default auto: bfloat16 where the CPU runs it natively)")
     ingest.add_argument("--rebuild", action="store_true", help="re-embed everything given, dropping the rest")
     ingest.add_argument("--quiet", action="store_true", help="no progress bars")
 

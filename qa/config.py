@@ -46,7 +46,9 @@ class Settings:
     corpus_dir: Path = Path("corpus")
     model: str | None = None  # None: the index's own model, or DEFAULT_MODEL for a new index
     device: str = "cpu"
-    precision: str = "float32"  # "float32" | "bfloat16" | "auto"
+    # "auto": bfloat16 on CPUs with AMX or AVX512-BF16, float32 elsewhere; bfloat16 kept the
+    # dev-set figures within 1 point of float32 (docs/benchmarks.md).
+    precision: str = "auto"  # "float32" | "bfloat16" | "auto"
     batch_size: int = 32
     query_threads: int = 1  # torch threads to encode a question; 0: torch's default (docs/benchmarks.md)
     # Chunking: a chunk plus its title prefix stays within the model's limit.
