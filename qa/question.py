@@ -48,7 +48,8 @@ _KIND_PATTERNS = [(re.compile(pattern), kind) for pattern, kind in [
      r"(?:dates?|days?|years?|time|timing)\b", "when"),
     (rf"^(?:what|which)\s+(?:is|was|were|are)\s+the\s+{_PLACE_NOUNS}\b", "where"),
     (rf"^(?:in|at|inside|within)\s+(?:what|which)\s+{_COUNTRY_NOUNS}\b", "where"),
-    (rf"^(?:(?:in|at|from|to|into)\s+)?(?:what|which)\s+{_PLACE_NOUNS}\b", "where"),
+    (rf"^(?:(?:in|at|from|to|into)\s+)?(?:what|which)\s+(?:{_NOT_AUXILIARY}[\w\-.']+\s+){{0,2}}?"
+     rf"{_PLACE_NOUNS}\b", "where"),
     (r"^(?:from\s+)?where\b", "where"),
     (rf"^(?:(?:with|for|by|to|from|and|of)\s+)?(?:what|which)\s+(?:{_NOT_AUXILIARY}[\w\-]+\s+)"
      rf"{{0,2}}?{_COUNTRY_NOUNS}\b", "which_country"),
