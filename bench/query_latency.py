@@ -2,7 +2,9 @@
 
 Usage: python bench/query_latency.py --index DIR [--questions FILE] [--repeat N] [--query-threads N]
 Prints the index (chunks, size on disk), the start-up time of Assistant.open, p50/p95/mean
-per repeat and overall, and the process's peak resident memory (RSS) holding the index.
+per repeat and overall, the process's peak resident memory (RSS) holding the index, and
+the stages: encoding the question, searching (question analysis, dense and BM25 search,
+fusion, entity constraint) and choosing the answer.
 """
 
 from __future__ import annotations
@@ -52,18 +54,23 @@ def main() -> None:
           f"{assistant.status().chunks} chunks; index on disk {disk_megabytes(args.index):.0f} MB; peak RSS {peak_rss_megabytes():.0f} MB")
     assistant.ask(questions[0])  # warm-up: first call pays one-off allocations
 
-    all_times = []
+    all_times, stages = [], {"encode": [], "search": [], "answer": []}
     for repeat in range(args.repeat):
         times = []
         for question in questions:
             started = time.perf_counter()
-            assistant.ask(question)
+            timings = assistant.ask(question).timings_ms
             times.append((time.perf_counter() - started) * 1000)
+            stages["encode"].append(timings["encode"])
+            stages["search"].append(timings["retrieve"] - timings["encode"])
+            stages["answer"].append(timings["answer"])
         all_times += times
         print(f"repeat {repeat + 1}: {len(times)} questions, p50 {statistics.median(times):.1f} ms, "
               f"p95 {percentile(times, 0.95):.1f} ms, mean {statistics.mean(times):.1f} ms")
     print(f"overall: p50 {statistics.median(all_times):.1f} ms, p95 {percentile(all_times, 0.95):.1f} ms; "
           f"peak RSS {peak_rss_megabytes():.0f} MB")
+    print("stages, p50 / p95 ms: " + ", ".join(
+        f"{name} {statistics.median(values):.1f} / {percentile(values, 0.95):.1f}" for name, values in stages.items()))
 
 
 if __name__ == "__main__":

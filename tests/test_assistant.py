@@ -60,7 +60,8 @@ def test_json_shape_is_the_contract(sample_assistant):
     citation = data["citations"][0]
     assert {"n", "release_id", "title", "date", "passage", "char_start", "char_end", "score"} <= set(citation)
     assert citation["date"] == "2021-07-06"
-    assert set(data["timings_ms"]) == {"retrieve", "answer"}
+    assert set(data["timings_ms"]) == {"retrieve", "answer", "encode"}
+    assert 0 <= data["timings_ms"]["encode"] <= data["timings_ms"]["retrieve"]
 
 
 def test_filters_limit_the_answer_to_matching_releases(sample_assistant):
