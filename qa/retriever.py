@@ -102,8 +102,7 @@ class Retriever:
     def _bm25_mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
         if allowed is None:
             return None
-        rows = np.searchsorted(self.snapshot.chunk_ids, self.snapshot.bm25.chunk_ids)
-        return allowed[rows]
+        return allowed[self.snapshot.bm25_rows]
 
     def _fuse(self, dense, lexical, k: int) -> list[Hit]:
         fused: dict[int, float] = {}
