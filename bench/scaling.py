@@ -76,6 +76,7 @@ def own_index_recall(snapshot: IndexSnapshot, queries: np.ndarray) -> None:
         print(f"{index.ntotal:,} vectors: exact flat index, nothing to compare")
         return
     ids, vectors = ivf_vectors(index)
+    faiss.extract_index_ivf(index).nprobe = vector_index.default_probes(faiss.extract_index_ivf(index).nlist)
     exact = vector_index.new_index(vectors.shape[1])
     exact.add_with_ids(vectors, ids)
     found, truth = index.search(queries, 10)[1], exact.search(queries, 10)[1]
