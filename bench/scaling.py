@@ -76,12 +76,12 @@ def own_index_recall(snapshot: IndexSnapshot, queries: np.ndarray) -> None:
         print(f"{index.ntotal:,} vectors: exact flat index, nothing to compare")
         return
     ids, vectors = ivf_vectors(index)
-    faiss.extract_index_ivf(index).nprobe = vector_index.default_probes(faiss.extract_index_ivf(index).nlist)
+    ivf = faiss.extract_index_ivf(index)
+    ivf.nprobe = vector_index.default_probes(ivf.nlist)  # as vector_index.search uses, whatever was saved
     exact = vector_index.new_index(vectors.shape[1])
     exact.add_with_ids(vectors, ids)
     found, truth = index.search(queries, 10)[1], exact.search(queries, 10)[1]
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])
-    ivf = faiss.extract_index_ivf(index)
     print(f"{index.ntotal:,} vectors, IVF-flat ({ivf.nlist} lists, nprobe {ivf.nprobe}): "
           f"recall@10 against exact {recall:.3f} over {len(queries)} real questions")
 

@@ -116,8 +116,8 @@ def torch_threads(count: int):
     """Runs the block with `count` intra-op torch threads (0: leave torch's setting alone).
 
     One short question gains little from a second thread, and on a busy machine the
-    threads wait on each other: with the other core taken, one question took ~750 ms with
-    two threads and ~27 ms with one (docs/benchmarks.md).
+    threads wait on each other: with an ingest on both cores, `ask` had a p95 of about 380 ms
+    with two threads and 31 ms with one (docs/benchmarks.md).
     """
     if count <= 0:
         yield
