@@ -5,6 +5,10 @@ Prints the index (chunks, size on disk), the start-up time of Assistant.open, p5
 per repeat and overall, the process's peak resident memory (RSS) holding the index, and
 the stages: encoding the question, searching (question analysis, dense and BM25 search,
 fusion, entity constraint) and choosing the answer.
+
+Baseline, measured in the same run: the bare `SentenceTransformer.encode` of each question
+(same model, same torch threads), one round per repeat, alternating which round goes first.
+The ratio ask / bare encode is steadier across runs than milliseconds on a shared machine.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from qa import Assistant
 from qa.config import Settings
+from qa.embedder import torch_threads
 from qa.store import IndexStore
 
 HERE = Path(__file__).resolve().parent
@@ -37,11 +42,35 @@ def disk_megabytes(index_dir: str) -> float:
     return sum(path.stat().st_size for path in live.rglob("*") if path.is_file()) / 1e6
 
 
+def timed_asks(assistant: Assistant, questions: list[str], stages: dict[str, list[float]]) -> list[float]:
+    """Milliseconds of each `ask`; appends each question's stage timings to `stages`."""
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        timings = assistant.ask(question).timings_ms
+        times.append((time.perf_counter() - started) * 1000)
+        stages["encode"].append(timings["encode"])
+        stages["search"].append(timings["retrieve"] - timings["encode"])
+        stages["answer"].append(timings["answer"])
+    return times
+
+
+def timed_bare_encodes(assistant: Assistant, questions: list[str], threads: int) -> list[float]:
+    """Milliseconds of the bare model encoding each question alone: the floor under `ask`."""
+    times = []
+    with torch_threads(threads):
+        for question in questions:
+            started = time.perf_counter()
+            assistant.embedder._model.encode([question], convert_to_numpy=True, show_progress_bar=False)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True)
     parser.add_argument("--questions", default=str(HERE / "latency_questions.txt"))
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument("--query-threads", type=int, help="torch threads to encode a question "
                         "(default: the setting, QA_QUERY_THREADS or 1; 0: torch's default)")
     args = parser.parse_args()
@@ -54,21 +83,26 @@ def main() -> None:
           f"{assistant.status().chunks} chunks; index on disk {disk_megabytes(args.index):.0f} MB; peak RSS {peak_rss_megabytes():.0f} MB")
     assistant.ask(questions[0])  # warm-up: first call pays one-off allocations
 
-    all_times, stages = [], {"encode": [], "search": [], "answer": []}
+    all_times, all_bare, ratios = [], [], []
+    stages = {"encode": [], "search": [], "answer": []}
     for repeat in range(args.repeat):
-        times = []
-        for question in questions:
-            started = time.perf_counter()
-            timings = assistant.ask(question).timings_ms
-            times.append((time.perf_counter() - started) * 1000)
-            stages["encode"].append(timings["encode"])
-            stages["search"].append(timings["retrieve"] - timings["encode"])
-            stages["answer"].append(timings["answer"])
+        if repeat % 2 == 0:
+            times = timed_asks(assistant, questions, stages)
+            bare = timed_bare_encodes(assistant, questions, settings.query_threads)
+        else:
+            bare = timed_bare_encodes(assistant, questions, settings.query_threads)
+            times = timed_asks(assistant, questions, stages)
         all_times += times
-        print(f"repeat {repeat + 1}: {len(times)} questions, p50 {statistics.median(times):.1f} ms, "
-              f"p95 {percentile(times, 0.95):.1f} ms, mean {statistics.mean(times):.1f} ms")
+        all_bare += bare
+        ratios.append(statistics.median(times) / statistics.median(bare))
+        print(f"repeat {repeat + 1} ({'ask' if repeat % 2 == 0 else 'bare encode'} first): {len(times)} questions, "
+              f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
+              f"mean {statistics.mean(times):.1f} ms; bare encode p50 {statistics.median(bare):.1f} ms; "
+              f"ratio {ratios[-1]:.2f}")
     print(f"overall: p50 {statistics.median(all_times):.1f} ms, p95 {percentile(all_times, 0.95):.1f} ms; "
           f"peak RSS {peak_rss_megabytes():.0f} MB")
+    print(f"baseline: bare encode p50 {statistics.median(all_bare):.1f} ms, p95 {percentile(all_bare, 0.95):.1f} ms; "
+          f"ask / bare encode p50, median of repeats: {statistics.median(ratios):.2f}")
     print("stages, p50 / p95 ms: " + ", ".join(
         f"{name} {statistics.median(values):.1f} / {percentile(values, 0.95):.1f}" for name, values in stages.items()))
 

