@@ -87,9 +87,7 @@ class Embedder:
             vectors = self._model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
                                          show_progress_bar=False)
         # Normalised here, in float32: normalising in bfloat16 leaves norms 0.2% off 1.
-        vectors = np.asarray(vectors, dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms > 0, norms, 1)
+        return _normalise(np.asarray(vectors, dtype=np.float32))
 
     def embed_passages(self, texts: Sequence[str], sentence_spans: Sequence[Sequence[tuple[int, int]]]
                        ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -146,9 +144,10 @@ def _pool_spans(tokens: np.ndarray, token_offsets, spans, fallback: np.ndarray) 
     return pooled
 
 
-def _normalise(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    """Unit length along the last axis (one vector or one per row); zero vectors stay zero."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1)
 
 
 def _resolve_precision(precision: str) -> str:
