@@ -1,7 +1,7 @@
 """Indexing throughput: the full `qa ingest` against a raw SentenceTransformer.encode of the same texts.
 
 Usage: python bench/ingest_throughput.py [PATH ...] [--repeat 4] [--batch-size 32] [--precision float32]
-Default paths: corpus/ and ../shared/corpus/whitehouse-foreign-affairs-2021-2022.jsonl.
+Default paths: corpus/ and tests/data/whitehouse-foreign-affairs-2021-2022.jsonl.gz.
 
 Each repeat ingests into a fresh temporary index (read, clean, split, chunk, embed chunks
 and sentences, write FAISS, SQLite, BM25) and encodes exactly the chunk texts that the
@@ -25,7 +25,7 @@ from qa.ingest import Ingestor
 from qa.snapshot import IndexSnapshot
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PATHS = [ROOT / "corpus", ROOT.parent / "shared" / "corpus" / "whitehouse-foreign-affairs-2021-2022.jsonl"]
+DEFAULT_PATHS = [ROOT / "corpus", ROOT / "tests" / "data" / "whitehouse-foreign-affairs-2021-2022.jsonl.gz"]
 
 
 def embedded_texts(index_dir: Path) -> list[str]:

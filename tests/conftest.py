@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -13,8 +14,17 @@ from qa.ingest import Ingestor
 from .fakes import FakeEmbedder
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+# The 751 White House releases (CC0, tests/data/LICENSE-whitehouse-CC0.txt), kept in the repository
+# so that a fresh clone tests on its own.
+WHITE_HOUSE = REPO / "tests" / "data" / "whitehouse-foreign-affairs-2021-2022.jsonl.gz"
 SEED_FILE = REPO / "corpus" / "seed" / "mfaic-2021-07-06-asean-russia-special-fmm.txt"
+
+
+def white_house_lines(count: int | None = None) -> list[str]:
+    """The first `count` lines (all by default) of the White House file, without line ends."""
+    with gzip.open(WHITE_HOUSE, "rt", encoding="utf-8") as lines:
+        found = [line.rstrip("\n") for line in lines]
+    return found if count is None else found[:count]
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import pytest
 
 from qa.cleaner import Cleaner, CleanedRelease
 
+from .conftest import white_house_lines
+
 CORPUS = Path(__file__).parents[1] / "corpus"  # the seed and ASEAN files, as copied from ../shared
-SHARED_CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 SEED = CORPUS / "seed" / "mfaic-2021-07-06-asean-russia-special-fmm.txt"
-WHITE_HOUSE = SHARED_CORPUS / "whitehouse-foreign-affairs-2021-2022.jsonl"
 ASEAN_MD = [
     "2021-10-26-fact-sheet-new-initiatives-to-expand-the-u-s-asean-strategic-partnership.md",
     "2022-05-11-background-press-call-by-a-senior-administration-official-on-the-u-s-asean-special-summit.md",
@@ -38,8 +38,7 @@ def clean_markdown_file(cleaner, name):
 
 
 def white_house_rows(count):
-    with WHITE_HOUSE.open(encoding="utf-8") as lines:
-        return [json.loads(next(lines)) for _ in range(count)]
+    return [json.loads(line) for line in white_house_lines(count)]
 
 
 def test_clean_seed_takes_title_from_lines_between_header_and_date(seed):
@@ -286,7 +285,7 @@ def test_clean_white_house_lines_keep_metadata_and_lose_markup(cleaner):
 
 
 def test_clean_whole_white_house_file_is_fast(cleaner):
-    rows = [json.loads(line) for line in WHITE_HOUSE.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in white_house_lines()]
     started = time.perf_counter()
     for row in rows:
         cleaner.clean(row["text"], title=row["title"], date=row["date"], markdown=True)

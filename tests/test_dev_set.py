@@ -14,11 +14,10 @@ from qa.config import Settings
 from qa.evaluation import Evaluator, load_questions
 from qa.ingest import Ingestor
 
-from .conftest import REPO, SHARED_CORPUS
+from .conftest import REPO, WHITE_HOUSE
 
 pytestmark = pytest.mark.slow
 DEV_QUESTIONS = REPO / "tests" / "data" / "dev_questions.jsonl"
-WHITE_HOUSE = SHARED_CORPUS / "whitehouse-foreign-affairs-2021-2022.jsonl"
 TOLERANCE = 1e-9  # float rounding only: one question more or less moves a figure by >= 1/82
 
 # Measured with the defaults of Settings and AnswerSettings (docs/evaluation.md, "final").

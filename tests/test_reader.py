@@ -11,13 +11,12 @@ import pytest
 from qa.reader import ReadResult, ReleaseReader
 from qa.records import ReadError, Release
 
+from .conftest import white_house_lines
 from .test_converters import PAGE, docx_bytes, pdf_bytes
 
 CORPUS = Path(__file__).parents[1] / "corpus"  # the seed and ASEAN files, as copied from ../shared
-SHARED_CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 SEED_NAME = "mfaic-2021-07-06-asean-russia-special-fmm.txt"
 SEED = CORPUS / "seed" / SEED_NAME
-WHITE_HOUSE = SHARED_CORPUS / "whitehouse-foreign-affairs-2021-2022.jsonl"
 ASEAN_NAME = "2021-10-26-readout-of-president-bidens-participation-in-the-u-s-asean-summit.md"
 ASEAN_MD = CORPUS / "asean-md" / ASEAN_NAME
 
@@ -35,11 +34,6 @@ def corpus(tmp_path):
     shutil.copy(ASEAN_MD, tmp_path / "corpus" / ASEAN_NAME)
     write_lines(tmp_path / "corpus" / "wh.jsonl", white_house_lines(5))
     return tmp_path / "corpus"
-
-
-def white_house_lines(count):
-    with WHITE_HOUSE.open(encoding="utf-8") as lines:
-        return [next(lines).rstrip("\n") for _ in range(count)]
 
 
 def write_lines(path, lines):
