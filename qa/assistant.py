@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .answerer import AnswerSettings, ExtractiveAnswerer
-from .config import MAX_QUESTION_CHARS, Settings
+from .config import Settings, validate_text
 from .embedder import canonical_model_name
-from .errors import InvalidQuestionError, ModelMismatchError
+from .errors import ModelMismatchError
 from .evidence import entity_spellings
 from .ingest import Ingestor, IngestReport
 from .question import QuestionAnalyzer
 from .records import Answer, Hit
 from .retriever import Filters, Retriever
 from .snapshot import IndexSnapshot
-from .store import IndexStore
+from .store import CURRENT_FILE, IndexStore
+
+
+@dataclass(frozen=True)
+class _Stages:
+    """The stages that answer from one generation of the index."""
+
+    snapshot: IndexSnapshot
+    retriever: Retriever
+    analyzer: QuestionAnalyzer
+    answerer: ExtractiveAnswerer
+
+
+def _stamp(store: IndexStore) -> tuple | None:
+    """What changes when CURRENT is replaced (os.replace gives a new inode)."""
+    try:
+        info = (store.index_dir / CURRENT_FILE).stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 @dataclass(frozen=True)
@@ -29,17 +49,22 @@ class IndexStatus:
     sentences: int
     model: str
     updated_at: str
+    generation: str = ""  # the folder answers come from
+    warnings: tuple[str, ...] = ()  # a damaged generation passed over, a lost pointer
 
     @classmethod
-    def from_manifest(cls, index_dir: str | Path, manifest: dict) -> "IndexStatus":
+    def from_manifest(cls, index_dir: str | Path, manifest: dict, warnings: tuple[str, ...] = (),
+                      generation: str = "") -> "IndexStatus":
         counts = manifest["counts"]
         return cls(str(index_dir), counts["releases"], counts["chunks"], counts["sentences"],
-                   manifest["model"], manifest["updated_at"])
+                   manifest["model"], manifest["updated_at"], generation, tuple(warnings))
 
     @classmethod
-    def read(cls, index_dir: str | Path) -> "IndexStatus":
-        """The status of an index folder without loading the model."""
-        return cls.from_manifest(index_dir, IndexStore(index_dir).manifest())
+    def read(cls, index_dir: str | Path, checksums: bool | None = None) -> "IndexStatus":
+        """The status of an index folder without loading the model; files are checked against
+        the manifest (sizes, and checksums as `IndexStore.live` does)."""
+        live = IndexStore(index_dir).live(checksums)
+        return cls.from_manifest(index_dir, live.manifest, live.warnings, live.folder.name)
 
 
 class Assistant:
@@ -53,11 +78,19 @@ class Assistant:
 
     def __init__(self, snapshot: IndexSnapshot, embedder, settings: Settings,
                  answer_settings: AnswerSettings | None = None):
-        self.snapshot = snapshot
         self.embedder = embedder
         self.settings = settings
         self.answer_settings = answer_settings or AnswerSettings()
-        self._build_stages()
+        self._reload_lock = threading.Lock()
+        self._pointer_stamp = _stamp(IndexStore(settings.index_dir))
+        self._previous: IndexSnapshot | None = None
+        self._stages = self._build_stages(snapshot)
+
+    # One question reads one generation: the stages are swapped together, never one by one.
+    snapshot = property(lambda self: self._stages.snapshot)
+    retriever = property(lambda self: self._stages.retriever)
+    analyzer = property(lambda self: self._stages.analyzer)
+    answerer = property(lambda self: self._stages.answerer)
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, settings: Settings | None = None,
@@ -86,17 +119,18 @@ class Assistant:
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None) -> Answer:
         """Answers from the releases, with citations; `found` is False when they don't say."""
         question = self._validate(question)
+        stages = self._stages
         started = time.perf_counter()
-        info = self.analyzer.analyze(question)
+        info = stages.analyzer.analyze(question)
         query_vector = self.embedder.embed_queries([question])[0]
         encoded = time.perf_counter()
         k = self.settings.top_k if k is None else k
         required = [spellings for entity in info.entities if (spellings := entity_spellings(entity))]
-        hits = self.retriever.search(question, query_vector, k, filters, required)
+        hits = stages.retriever.search(question, query_vector, k, filters, required)
         # Nothing names every entity: no answer, but the closest passages are still offered.
-        closest = self.retriever.search(question, query_vector, k, filters) if not hits else None
+        closest = stages.retriever.search(question, query_vector, k, filters) if not hits else None
         retrieved = time.perf_counter()
-        answer = self.answerer.answer(question, query_vector, hits, info, closest)
+        answer = stages.answerer.answer(question, query_vector, hits, info, closest)
         answered = time.perf_counter()
         # "retrieve" includes "encode" (the question's vector), kept so for `qa ask --json` readers.
         timings = {"retrieve": round((retrieved - started) * 1000, 2),
@@ -105,7 +139,7 @@ class Assistant:
         answer = replace(answer, timings_ms=timings)
         if self.settings.generator and (generative := self._generative()) is not None:
             # The extractive answer is the fallback whenever the generated one fails or isn't supported.
-            answer = generative.answer(question, hits, answer, self.snapshot)
+            answer = generative.answer(question, hits, answer, stages.snapshot)
         return answer
 
     def _generative(self):
@@ -135,7 +169,8 @@ class Assistant:
         topic = validate_topic(topic)
         topic_vector = self.embedder.embed_queries([topic])[0]
         embedded = time.perf_counter()
-        builder = TalkingPointsBuilder(self.snapshot, self.retriever, self.analyzer)
+        stages = self._stages
+        builder = TalkingPointsBuilder(stages.snapshot, stages.retriever, stages.analyzer)
         briefing = builder.build(topic, topic_vector, k=k, filters=filters, order=order)
         return replace(briefing, timings_ms=topic_timings(started, embedded))
 
@@ -151,7 +186,8 @@ class Assistant:
         topic = validate_topic(topic)
         topic_vector = self.embedder.embed_queries([topic])[0]
         embedded = time.perf_counter()
-        timeline = TimelineBuilder(self.snapshot, self.retriever, self.analyzer).build(
+        stages = self._stages
+        timeline = TimelineBuilder(stages.snapshot, stages.retriever, stages.analyzer).build(
             topic, topic_vector, filters=filters, limit=limit)
         return replace(timeline, timings_ms=topic_timings(started, embedded))
 
@@ -161,31 +197,42 @@ class Assistant:
         self.reload()
         return report
 
-    def reload(self) -> None:
-        """Switches to the live generation if an ingest replaced it."""
-        live = IndexStore(self.settings.index_dir).require_generation()
-        if live != self.snapshot.folder:
-            old = self.snapshot
-            self.snapshot = IndexSnapshot.open(self.settings.index_dir)
-            self._build_stages()
-            old.close()
+    def reload(self) -> bool:
+        """Switches to the live generation if an ingest replaced it; True when it switched.
+
+        Questions already running finish on the generation they started with; its files
+        stay open one more round (as the store keeps the folder one round).
+        """
+        with self._reload_lock:
+            store = IndexStore(self.settings.index_dir)
+            self._pointer_stamp = _stamp(store)
+            if store.live().folder == self.snapshot.folder:
+                return False
+            snapshot = IndexSnapshot.open(self.settings.index_dir)
+            if self._previous is not None:
+                self._previous.close()
+            self._previous, self._stages = self.snapshot, self._build_stages(snapshot)
+            return True
+
+    def refresh(self) -> bool:
+        """Reloads when CURRENT changed since the last look (an ingest by the CLI or another
+        process): one stat of a small file, cheap enough to call before every question."""
+        if _stamp(IndexStore(self.settings.index_dir)) == self._pointer_stamp:
+            return False
+        return self.reload()
 
     def status(self) -> IndexStatus:
-        return IndexStatus.from_manifest(self.settings.index_dir, self.snapshot.manifest)
+        return IndexStatus.from_manifest(self.settings.index_dir, self.snapshot.manifest, self.snapshot.warnings,
+                                       self.snapshot.folder.name)
 
-    def _build_stages(self) -> None:
+    def _build_stages(self, snapshot: IndexSnapshot) -> "_Stages":
         settings = self.settings
-        self.retriever = Retriever(self.snapshot, settings.candidates, settings.rrf_k,
-                                   settings.dense_weight, settings.bm25_weight)
-        self.analyzer = QuestionAnalyzer()
-        self.answerer = ExtractiveAnswerer(self.snapshot, self.answer_settings, analyzer=self.analyzer)
+        retriever = Retriever(snapshot, settings.candidates, settings.rrf_k, settings.dense_weight,
+                              settings.bm25_weight)
+        analyzer = QuestionAnalyzer()
+        answerer = ExtractiveAnswerer(snapshot, self.answer_settings, analyzer=analyzer)
+        return _Stages(snapshot, retriever, analyzer, answerer)
 
     @staticmethod
     def _validate(question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
-            raise InvalidQuestionError("the question is empty; type a question about the releases")
-        question = " ".join(question.split())
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidQuestionError(f"the question has {len(question)} characters; the limit is "
-                                       f"{MAX_QUESTION_CHARS}: shorten it")
-        return question
+        return validate_text(question, "question")

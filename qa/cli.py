@@ -7,7 +7,7 @@ import json
 import sys
 from dataclasses import asdict
 
-from .config import Settings
+from .config import Settings, validate_text
 from .errors import QAError
 
 
@@ -41,8 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_briefing_commands(commands)
 
-    status = commands.add_parser("status", help="what the index holds")
+    status = commands.add_parser("status", help="what the index holds; exit 1 when a file is damaged")
     _index_option(status)
+    check = commands.add_parser("check", help="verify every file of the index against its manifest's checksums")
+    _index_option(check)
 
     serve = commands.add_parser("serve", help="start the web app (app.py)")
     _index_option(serve)
@@ -73,6 +75,8 @@ def run_ingest(args) -> int:
 
     settings = Settings.from_env(index_dir=args.index, model=args.model, precision=args.precision)
     report = Ingestor(settings, progress=not args.quiet).run(args.paths, rebuild=args.rebuild)
+    for warning in report.warnings:
+        print(f"qa: warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"qa: skipped {error}", file=sys.stderr)
     print(report.summary())
@@ -83,6 +87,7 @@ def run_ask(args) -> int:
     from .assistant import Assistant
     from .retriever import Filters
 
+    validate_text(args.question, "question")  # before the model loads
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
     settings = Settings.from_env(index_dir=args.index, generator=args.generator,
                                  generator_model=args.generator_model, generator_url=args.generator_url)
@@ -112,7 +117,24 @@ def run_status(args) -> int:
 
     status = IndexStatus.read(Settings.from_env(index_dir=args.index).index_dir)
     for key, value in asdict(status).items():
-        print(f"{key}: {value}")
+        if key != "warnings":
+            print(f"{key}: {value}")
+    for warning in status.warnings:
+        print(f"qa: warning: {warning}", file=sys.stderr)
+    return 1 if status.warnings else 0
+
+
+def run_check(args) -> int:
+    from .assistant import IndexStatus
+
+    index_dir = Settings.from_env(index_dir=args.index).index_dir
+    status = IndexStatus.read(index_dir, checksums=True)
+    for warning in status.warnings:
+        print(f"qa: warning: {warning}", file=sys.stderr)
+    if status.warnings:
+        return 1
+    print(f"{status.generation}: every file matches its checksum ({status.releases} releases, "
+          f"{status.chunks} chunks)")
     return 0
 
 
@@ -199,7 +221,7 @@ def _sources_text(citations) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"ingest": run_ingest, "ask": run_ask, "status": run_status, "serve": run_serve}
+COMMANDS = {"ingest": run_ingest, "ask": run_ask, "status": run_status, "check": run_check, "serve": run_serve}
 COMMANDS.update({"points": run_points, "timeline": run_timeline})
 
 

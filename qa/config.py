@@ -10,10 +10,27 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, InvalidQuestionError
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_QUESTION_CHARS = 2000
+
+
+def validate_text(text: object, what: str = "question") -> str:
+    """A question or topic with its spaces tidied; InvalidQuestionError when it is empty, too
+    long or not text (bytes that were not UTF-8 arrive as lone surrogates)."""
+    if not isinstance(text, str) or not any(character.isalnum() for character in text):
+        example = "a question about the releases" if what == "question" else "a country, a partner or a theme"
+        raise InvalidQuestionError(f"the {what} is empty; type {example}")
+    bad = next((index for index, character in enumerate(text) if "\ud800" <= character <= "\udfff"), None)
+    if bad is not None:
+        raise InvalidQuestionError(f"the {what} is not valid text (a broken character at position {bad + 1}, "
+                                   "as from bytes that are not UTF-8); retype it")
+    text = " ".join(text.split())
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidQuestionError(f"the {what} has {len(text)} characters; the limit is "
+                                   f"{MAX_QUESTION_CHARS}: shorten it")
+    return text
 
 # Each setting that can come from the environment, with its variable.
 ENVIRONMENT_VARIABLES = {

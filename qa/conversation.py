@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from .config import validate_text
 from .errors import QAError
 from .question import QuestionAnalyzer
 from .records import Answer
@@ -249,8 +250,7 @@ class Conversation:
 
         `Answer.searched` holds the rewritten question when it differs from the one asked.
         """
-        if not isinstance(question, str) or not question.strip():
-            raise QAError("the question is empty; type a question about the releases")
+        validate_text(question, "question")
         searched = self.rewriter.rewrite(question, list(history or ()),
                                          answers=lambda earlier: self._previous_answer(earlier, filters))
         answer = self.assistant.ask(searched, k=k, filters=filters)

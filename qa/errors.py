@@ -9,6 +9,10 @@ class IndexNotFoundError(QAError):
     """The index folder does not exist or holds no built index."""
 
 
+class IndexDamagedError(QAError):
+    """A generation's files do not match its manifest (truncated, overwritten, missing)."""
+
+
 class ModelMismatchError(QAError):
     """The index was built with another embedding model than the one configured."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,8 +14,8 @@ from . import vector_index, versions
 from .bm25_index import BM25Index
 from .chunker import Chunker, ChunkingSettings
 from .records import Chunk, Release
-from .store import (CHUNK_INDEX_FILE, FORMAT_VERSION, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, connect,
-                    write_manifest)
+from .store import (CHUNK_INDEX_FILE, FORMAT_VERSION, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore,
+                    LiveGeneration, connect, file_digests, write_manifest)
 
 
 @dataclass
@@ -61,7 +60,7 @@ class IndexWriter:
     """Applies an ingest to a new generation of the index folder, which goes live at the end.
 
     Example:
-        IndexWriter(store, model_name, 384, chunking).write(prepared, drop=["old-id"])
+        IndexWriter(store, model_name, 384, chunking).write(prepared, drop=["old-id"], live=store.live())
     """
 
     def __init__(self, store: IndexStore, model_name: str, dimension: int, chunking: ChunkingSettings):
@@ -70,13 +69,12 @@ class IndexWriter:
         self.dimension = dimension
         self.chunking = chunking
 
-    def write(self, prepared: list[PreparedRelease], drop: list[str], rebuild: bool = False,
-              progress: bool = False) -> None:
-        previous = None if rebuild or not self.store.exists() else self.store.manifest()
-        with self.store.new_generation() as folder:
-            if rebuild:
-                for path in list(folder.iterdir()):
-                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    def write(self, prepared: list[PreparedRelease], drop: list[str], live: LiveGeneration | None,
+              rebuild: bool = False, progress: bool = False) -> None:
+        """A new generation: `live`'s files (none when rebuilding), less `drop`, plus `prepared`."""
+        previous = None if rebuild or live is None else live.manifest
+        base = None if rebuild or live is None else live.folder
+        with self.store.new_generation(base, keep=live.folder if live else None) as folder:
             connection = connect(folder)
             try:
                 with connection:
@@ -88,8 +86,8 @@ class IndexWriter:
                 counts = _counts(connection)
             finally:
                 connection.close()
-            write_manifest(folder, build_manifest(self.model_name, self.dimension, self.chunking,
-                                                  counts, previous))
+            manifest = build_manifest(self.model_name, self.dimension, self.chunking, counts, previous)
+            write_manifest(folder, {**manifest, "files": file_digests(folder)})
 
     def _write_chunk_vectors(self, folder: Path, dropped: list[int], added: list[tuple[int, np.ndarray]]):
         path = folder / CHUNK_INDEX_FILE

@@ -12,11 +12,12 @@ from tqdm import tqdm
 from .chunker import Chunker, ChunkingSettings
 from .config import Settings
 from .embedder import canonical_model_name
-from .errors import ModelMismatchError, QAError
+from .errors import IndexDamagedError, IndexNotFoundError, ModelMismatchError, QAError
+from .identity import ReleaseIdentity
 from .index_writer import IndexWriter, PreparedRelease
 from .reader import ReleaseReader
 from .records import ReadError, Release
-from .store import IndexStore, connect
+from .store import IndexStore, LiveGeneration, connect
 
 
 @dataclass
@@ -28,13 +29,15 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the index's state: a damaged generation passed over
     chunks_embedded: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
 
     def summary(self) -> str:
         rate = f" ({self.chunks_embedded / self.embed_seconds:.0f} chunks/s)" if self.embed_seconds else ""
-        return (f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
+        return (f"added {len(self.added)}, updated {len(self.updated)}{_listed(self.updated)}, "
+                f"removed {len(self.removed)}{_listed(self.removed)}, "
                 f"skipped {len(self.unchanged)} unchanged, {len(self.errors)} errors; "
                 f"embedded {self.chunks_embedded} chunks in {self.seconds:.1f} s{rate}")
 
@@ -67,18 +70,20 @@ class Ingestor:
         result = self.reader.read(list(paths), progress=self.progress)
         report = IngestReport(errors=list(result.errors))
         with self.store.locked():
-            manifest = self.store.manifest() if self.store.exists() and not rebuild else None
+            live = self._live(rebuild, report)
+            manifest = None if rebuild or live is None else live.manifest
             model_name = self._model_name(manifest)
-            stored = self._stored_releases(manifest)
-            to_embed = self._plan(result.releases, stored, report)
+            stored = self._stored_releases(live if manifest else None)
+            releases = ReleaseIdentity({key: origin for key, (_, origin) in stored.items()}).assign(result.releases)
+            to_embed = self._plan(releases, stored, report)
             report.removed = self._removed(stored, result, report)
-            if rebuild and not to_embed and not self.store.exists():
+            if rebuild and not to_embed and live is None:
                 return report
             if to_embed or report.removed or rebuild:
                 chunking = self._chunking(manifest)
                 prepared = self._prepare(to_embed, chunking, report)
                 writer = IndexWriter(self.store, model_name, self._embedder_dimension(manifest), chunking)
-                writer.write(prepared, drop=report.removed + report.updated, rebuild=rebuild,
+                writer.write(prepared, drop=report.removed + report.updated, live=live, rebuild=rebuild,
                              progress=self.progress)
         report.seconds = time.perf_counter() - started
         return report
@@ -106,10 +111,28 @@ class Ingestor:
                                      f"the embedder given is {self._embedder.model_name!r}")
         return manifest["model"]
 
-    def _stored_releases(self, manifest: dict | None) -> dict[str, tuple[str, str]]:
-        if manifest is None:
+    def _live(self, rebuild: bool, report: IngestReport) -> LiveGeneration | None:
+        """The generation to build on; a folder holding an index that does not verify is refused."""
+        if not self.store.exists():
+            return None
+        try:
+            live = self.store.live()
+        except IndexDamagedError as error:
+            if rebuild:
+                report.warnings.append(f"{error}; rebuilding from the files given")
+                return None
+            raise IndexDamagedError(f"{error}. qa ingest refuses to write into an index it cannot verify; "
+                                    "give --rebuild to build a new one from the files given") from None
+        except IndexNotFoundError:
+            return None
+        report.warnings.extend(live.warnings)
+        self.store.repair_pointer(live)
+        return live
+
+    def _stored_releases(self, live: LiveGeneration | None) -> dict[str, tuple[str, str]]:
+        if live is None:
             return {}
-        connection = connect(self.store.require_generation(), read_only=True)
+        connection = connect(live.folder, read_only=True)
         try:
             rows = connection.execute("SELECT release_id, content_hash, origin FROM releases").fetchall()
         finally:
@@ -182,3 +205,11 @@ class Ingestor:
         report.embed_seconds = time.perf_counter() - embed_started
         report.chunks_embedded = len(jobs)
         return prepared
+
+
+def _listed(release_ids: list[str], shown: int = 5) -> str:
+    """" (a, b, c and 4 more)": which releases were replaced or removed, for the summary line."""
+    if not release_ids:
+        return ""
+    more = f" and {len(release_ids) - shown} more" if len(release_ids) > shown else ""
+    return f" ({', '.join(release_ids[:shown])}{more})"

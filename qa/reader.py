@@ -25,6 +25,7 @@ from tqdm import tqdm
 from .cleaner import CleanedRelease, Cleaner
 from .converters import CONVERTIBLE_SUFFIXES, DocumentConverter
 from .errors import ReleaseReadError
+from .identity import is_file_identified
 from .records import ReadError, Release
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".jsonl", ".jsonl.gz") + CONVERTIBLE_SUFFIXES
@@ -71,7 +72,7 @@ class ReleaseReader:
             errors.extend(file_errors)
             for release, line in found:
                 place = _place(file, line)
-                if release.release_id in first_seen:
+                if release.release_id in first_seen and not is_file_identified(release):
                     errors.append(ReadError(str(file), f"duplicate release_id {release.release_id!r}: "
                                             f"{place} repeats {first_seen[release.release_id]}; "
                                             "kept the first", line))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +12,13 @@ import faiss
 import numpy as np
 
 from .bm25_index import BM25Index
+from .errors import IndexDamagedError
 from .store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, connect)
+
+# What reading a damaged file raises: faiss (RuntimeError), numpy (ValueError, EOFError),
+# sqlite3 (DatabaseError), bm25s (ValueError, KeyError, OSError).
+_LOAD_ERRORS = (RuntimeError, ValueError, EOFError, OSError, KeyError, IndexError, sqlite3.Error,
+                IndexDamagedError)
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,19 @@ class IndexSnapshot:
         snapshot.chunk_text(chunk_id)
     """
 
-    def __init__(self, folder: Path, manifest: dict):
+    def __init__(self, folder: Path, manifest: dict, warnings: tuple[str, ...] = ()):
         self.folder = folder
         self.manifest = manifest
+        self.warnings = warnings  # why this is not the generation CURRENT names, if it is not
         self.connection = connect(folder, read_only=True)
+        try:
+            self._load(folder)
+        except BaseException:
+            self.connection.close()
+            raise
+        self.release_text = lru_cache(maxsize=512)(self._release_text)
+
+    def _load(self, folder: Path) -> None:
         self.chunk_index = faiss.read_index(str(folder / CHUNK_INDEX_FILE))
         self.bm25 = BM25Index.load(folder)
         self.sentence_ids = np.load(folder / SENTENCE_IDS_FILE)
@@ -54,15 +70,33 @@ class IndexSnapshot:
         self.sentence_vectors = np.load(folder / SENTENCE_VECTORS_FILE, mmap_mode="r")
         self.releases = self._load_releases()
         self._load_chunk_table()
+        self._check_counts()
         self.document_frequencies = self.bm25.document_frequencies()
         self.bm25_rows = np.searchsorted(self.chunk_ids, self.bm25.chunk_ids)  # BM25 row -> chunk row
-        self.release_text = lru_cache(maxsize=512)(self._release_text)
+
+    def _check_counts(self) -> None:
+        """Files too big to checksum on every open must at least agree on how many rows they hold."""
+        counts = self.manifest["counts"]
+        found = {"releases in meta.sqlite": (len(self.releases), counts["releases"]),
+                 f"vectors in {CHUNK_INDEX_FILE}": (self.chunk_index.ntotal, counts["chunks"]),
+                 "chunks in meta.sqlite": (len(self.chunk_ids), counts["chunks"]),
+                 f"rows in {SENTENCE_VECTORS_FILE}": (len(self.sentence_vectors), counts["sentences"]),
+                 f"ids in {SENTENCE_IDS_FILE}": (len(self.sentence_ids), counts["sentences"])}
+        for what, (have, expected) in found.items():
+            if have != expected:
+                raise IndexDamagedError(f"{have:,} {what}, the manifest says {expected:,}")
 
     @classmethod
     def open(cls, index_dir: str | Path) -> "IndexSnapshot":
+        """The live generation; one whose files fail to load is passed over for the previous one."""
         store = IndexStore(index_dir)
-        manifest = store.manifest()
-        return cls(store.require_generation(), manifest)
+        failed: dict[Path, str] = {}
+        while True:
+            live = store.live(failed=failed)
+            try:
+                return cls(live.folder, live.manifest, live.warnings)
+            except _LOAD_ERRORS as error:
+                failed[live.folder] = " ".join(str(error).split())[:200] or type(error).__name__
 
     def _load_releases(self) -> dict[str, ReleaseInfo]:
         rows = self.connection.execute(

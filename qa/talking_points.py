@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from .bm25_index import tokenize
-from .config import MAX_QUESTION_CHARS
+from .config import validate_text
 from .errors import QAError
 from .evidence import ALIASES, entity_in, entity_spellings, normalise
 from .question import QuestionAnalyzer
@@ -317,13 +317,8 @@ class TalkingPointsBuilder:
 
 
 def validate_topic(topic: str) -> str:
-    """The topic with its spaces tidied; QAError when it is empty or too long."""
-    if not isinstance(topic, str) or not re.search(r"\w", topic):
-        raise QAError("the topic is empty; type a country, a partner or a theme, e.g. ASEAN-Russia cooperation")
-    topic = " ".join(topic.split())
-    if len(topic) > MAX_QUESTION_CHARS:
-        raise QAError(f"the topic has {len(topic)} characters; the limit is {MAX_QUESTION_CHARS}: shorten it")
-    return topic
+    """The topic with its spaces tidied; InvalidQuestionError when it is empty, too long or not text."""
+    return validate_text(topic, "topic")
 
 
 def topic_timings(started: float, embedded: float) -> dict[str, float]:

@@ -14,11 +14,12 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Settings
 from .errors import QAError
+from .identity import is_file_identified
 from .reader import ReleaseReader
 from .records import ReadError
 
@@ -88,8 +89,8 @@ class Uploads:
         self.folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix="upload-", dir=self._staging_root()))
         try:
-            for path, name in zip(paths, names):
-                checked = self._stage(Path(path), name, staging)
+            for number, (path, name) in enumerate(zip(paths, names)):
+                checked = self._stage(Path(path), name, staging / str(number), {item.destination for item in ready})
                 if isinstance(checked, UploadedFile):
                     report.files.append(checked)
                 else:
@@ -104,7 +105,7 @@ class Uploads:
         root.mkdir(exist_ok=True)
         return root
 
-    def _stage(self, path: Path, name: str, staging: Path) -> "UploadedFile | _Staged":
+    def _stage(self, path: Path, name: str, staging: Path, reserved: set[Path]) -> "UploadedFile | _Staged":
         """A staged copy that reads as at least one release, or the reason it cannot be used."""
         try:
             safe = safe_file_name(name)
@@ -117,25 +118,43 @@ class Uploads:
         if size > self.max_bytes:
             return UploadedFile(name, None, f"{name}: not added: {size / 1024 / 1024:.1f} MB is over the "
                                             f"upload limit of {self.max_upload_mb} MB (QA_MAX_UPLOAD_MB)")
+        staging.mkdir()
         staged = staging / safe
         shutil.copyfile(path, staged)
         result = self.reader.read([staged])
         problems = [_reason(error) for error in result.errors]
         if not result.releases:
             return UploadedFile(name, None, f"{name}: not added: {'; '.join(problems) or 'no text'}")
-        return _Staged(name, staged, self._destination(safe), result.releases, problems)
+        return _Staged(name, staged, self._destination(safe, staged.read_bytes(), reserved), result.releases,
+                       problems)
 
-    def _destination(self, safe_name: str) -> Path:
-        destination = (self.folder / safe_name).resolve()
-        if destination.parent != self.folder.resolve():  # safe_file_name already rules this out
-            raise QAError(f"upload name {safe_name!r} would leave the uploads folder")
-        return destination
+    def _destination(self, safe_name: str, content: bytes, reserved: set[Path]) -> Path:
+        """Where an upload goes: the file of that name holding the same bytes, else a free name.
+
+        A different release uploaded under a name already used is saved as "name-2.txt" (then
+        -3 ...), never over the earlier one.
+        """
+        stem, suffix = safe_name[: -len(Path(safe_name).suffix) or None], Path(safe_name).suffix
+        for number in range(1, 10_000):
+            candidate = safe_name if number == 1 else f"{stem}-{number}{suffix}"
+            destination = (self.folder / candidate).resolve()
+            if destination.parent != self.folder.resolve():  # safe_file_name already rules this out
+                raise QAError(f"upload name {safe_name!r} would leave the uploads folder")
+            if destination in reserved:
+                continue
+            if not destination.exists() or _same_content(destination, content):
+                return destination
+        raise QAError(f"too many uploads named {safe_name!r}; rename the file")
 
     def _ingest(self, assistant, ready: list["_Staged"]) -> list[UploadedFile]:
         if not ready:
             return []
-        for item in ready:
-            os.replace(item.staged, item.destination)  # atomic: an earlier upload of that name goes whole
+        for index, item in enumerate(ready):
+            os.replace(item.staged, item.destination)  # atomic; the same bytes, or a free name
+            # A file's release is named after the file it was saved as, not the staged copy.
+            ready[index] = replace(item, releases=[
+                replace(release, release_id=item.destination.name) if is_file_identified(release) else release
+                for release in item.releases])
         report = assistant.ingest([item.destination for item in ready])
         outcomes = {**{release_id: "added" for release_id in report.added},
                     **{release_id: "updated" for release_id in report.updated},
@@ -169,6 +188,13 @@ def safe_file_name(name: str) -> str:
     stem = base[: -len(suffix)].strip(" .-")
     stem = re.sub(r"-{2,}", "-", stem)[: _MAX_NAME_CHARS - len(suffix)] or "upload"
     return stem + suffix.lower()
+
+
+def _same_content(path: Path, content: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _added_message(item: _Staged, outcomes: dict[str, str]) -> str:

@@ -1,5 +1,7 @@
 """Uploads: safe names, size limit, allowed types, bad files reported, good ones answerable at once."""
 
+from pathlib import Path
+
 import pytest
 
 from qa import Assistant
@@ -113,3 +115,26 @@ def test_jsonl_upload_keeps_good_lines_and_names_the_bad_ones(tmp_path, settings
 def test_uploads_can_be_turned_off(tmp_path, settings, assistant):
     with pytest.raises(QAError, match="uploads are turned off"):
         Uploads(settings.with_values(allow_uploads=False)).add(assistant, [tmp_path / "any.txt"])
+
+
+STORY_A = b"Mekong water talks\n\n3 March 2023\n\nThe ministers signed a water-sharing accord in Pakse.\n"
+STORY_B = b"Rice export deal\n\n4 March 2023\n\nThe two governments agreed a rice quota of 200,000 tonnes.\n"
+
+
+def test_a_different_release_under_a_used_name_is_added_beside_it(tmp_path, settings, assistant):
+    uploads = Uploads(settings)
+    first = uploads.add(assistant, [uploaded(tmp_path, "press-release.txt", STORY_A)]).files[0]
+    second = uploads.add(assistant, [uploaded(tmp_path, "press-release.txt", STORY_B)]).files[0]
+    assert first.saved_as.endswith("/press-release.txt") and second.saved_as.endswith("/press-release-2.txt")
+    assert "added" in second.message and "updated" not in second.message
+    assert (settings.corpus_dir / "uploads" / "press-release.txt").read_bytes() == STORY_A
+    assert {"press-release.txt", "press-release-2.txt"} <= set(assistant.snapshot.releases)
+    again = uploads.add(assistant, [uploaded(tmp_path, "press-release.txt", STORY_B)]).files[0]
+    assert again.saved_as == second.saved_as and "unchanged" in again.message
+
+
+def test_two_files_of_one_name_in_one_upload_are_both_kept(tmp_path, settings, assistant):
+    report = Uploads(settings).add(assistant, [uploaded(tmp_path, "note.txt", STORY_A),
+                                               uploaded(tmp_path, "note.txt", STORY_B)])
+    assert [Path(file.saved_as).name for file in report.files] == ["note.txt", "note-2.txt"]
+    assert {"note.txt", "note-2.txt"} <= set(assistant.snapshot.releases)
