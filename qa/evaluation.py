@@ -21,7 +21,7 @@ KINDS = ("who", "when", "where", "what", "list", "number", "unanswerable")
 MATCH_MODES = ("any", "all")
 RETRIEVAL_DEPTH = 10  # recall@1/@5/@10 and MRR@10 look this deep
 _REQUIRED_FIELDS = ("id", "question", "answers", "match", "gold_doc_ids", "kind")
-_OPTIONAL_FIELDS = ("paraphrased",)  # true: worded unlike the release (synonyms, paraphrase)
+_OPTIONAL_FIELDS = ("paraphrased", "style")  # paraphrased: worded unlike the release; style: how (see README)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,9 @@ def dev_assistant(tmp_path_factory, real_embedder):
 
 @pytest.fixture(scope="session")
 def dev_report(dev_assistant):
-    return Evaluator(dev_assistant).run(load_questions(DEV_QUESTIONS))
+    # The first 100 questions, on which these figures were measured; the 200 written later
+    # in staff's own words are scored with the learned answer stage (docs/evaluation.md).
+    return Evaluator(dev_assistant).run(load_questions(DEV_QUESTIONS)[:100])
 
 
 @pytest.mark.parametrize("figure", sorted(PINNED))
