@@ -25,7 +25,9 @@ from qa.formatting import (answer_markdown, collection_choices, error_markdown, 
                            source_cards_html, source_choices, status_markdown, upload_markdown)
 from qa.ingest import Ingestor
 from qa.store import IndexStore
-from qa.uploads import UPLOAD_SUFFIXES, Uploads
+from qa.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
+from qa.webguard import LoginThrottle, UploadGuard
+from starlette.middleware import Middleware
 
 ROOT = Path(__file__).resolve().parent
 ALL = "All"  # the filter choice that filters nothing
@@ -57,7 +59,11 @@ def open_assistant(settings: Settings, embedder=None) -> tuple[Assistant, str | 
     shows its progress (reading, embedding) in the terminal.
     """
     if IndexStore(settings.index_dir).exists():
-        return Assistant.open(settings=settings, embedder=embedder), None
+        # An index that does not verify raises here: nothing is rebuilt over it.
+        assistant = Assistant.open(settings=settings, embedder=embedder)
+        for warning in assistant.snapshot.warnings:
+            print(f"warning: {warning}")
+        return assistant, None
     print(f"No index in {settings.index_dir}: building it from {settings.corpus_dir} (first run only)")
     started = time.perf_counter()
     ingestor = Ingestor(settings, embedder=embedder, progress=True)
@@ -93,7 +99,9 @@ def launch_options(settings: Settings, host: str | None = None, port: int | None
     (defaults 127.0.0.1 and 7860).
     """
     options = {"auth": login_pairs(settings.auth), "max_file_size": f"{settings.max_upload_mb}mb",
-               "css": CSS, "footer_links": ["api"]}
+               "css": CSS, "footer_links": ["api"],
+               "app_kwargs": {"middleware": [Middleware(UploadGuard, allow_uploads=settings.allow_uploads),
+                                             Middleware(LoginThrottle)]}}
     if options["auth"]:
         options["auth_message"] = "Sign in with the account your administrator gave you."
     if host:
@@ -157,22 +165,24 @@ def chat_tab(context: AppContext) -> None:
     def respond(text, history, earlier, day_from, day_to, source_name, collection_name):
         history = list(history or [])
         if not text or not text.strip():
-            return history, gr.skip(), "", earlier
+            return history, gr.skip(), "", earlier, gr.skip()
+        status = refreshed_status(context)
         try:
             filters = make_filters(day_from, day_to, source_name, collection_name)
             answer = context.conversation.ask(text, earlier, filters)
         except QAError as error:
             history += [{"role": "user", "content": escape_markdown(text)},
                         {"role": "assistant", "content": error_markdown(str(error))}]
-            return history, "", "", earlier
+            return history, "", "", earlier, status
         history += [{"role": "user", "content": escape_markdown(text)},
                     {"role": "assistant", "content": answer_markdown(answer)}]
-        return history, source_cards_html(answer), "", list(earlier) + [text]
+        return history, source_cards_html(answer), "", list(earlier) + [text], status
 
     inputs = [question, chatbot, asked, date_from, date_to, source, collection]
-    outputs = [chatbot, sources, question, asked]
+    outputs = [chatbot, sources, question, asked, context.status]
     for trigger in (question.submit, ask_button.click):
-        trigger(respond, inputs, outputs, api_visibility="private", concurrency_id="assistant")
+        trigger(respond, inputs, outputs, api_visibility="private", concurrency_id="assistant",
+                concurrency_limit=context.settings.concurrent_questions)
     clear_button.click(lambda: ([], "", []), None, [chatbot, sources, asked], api_visibility="private")
 
 
@@ -196,6 +206,7 @@ def briefing_tab(context: AppContext) -> None:
                                 elem_id="briefing-files")
 
     def prepare(topic_text, what, k, order_name):
+        refreshed_status(context)
         try:
             if what == "Timeline":
                 item = context.assistant.timeline(topic_text)
@@ -209,12 +220,13 @@ def briefing_tab(context: AppContext) -> None:
 
     for trigger in (topic.submit, prepare_button.click):
         trigger(prepare, [topic, kind, count, order], [text, downloads], api_visibility="private",
-                concurrency_id="assistant")
+                concurrency_id="assistant", concurrency_limit=context.settings.concurrent_questions)
 
 
 def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdown) -> None:
     """Add releases from the browser; they are answerable as soon as the message appears."""
-    uploads = Uploads(context.settings)
+    # The child process embeds at low priority; questions go on from the current generation.
+    uploads = Uploads(context.settings, ingest=BackgroundIngest(context.settings))
     with gr.Accordion("Add releases", open=False, elem_id="upload-panel"):
         files = gr.File(label=f"Release files ({', '.join(UPLOAD_SUFFIXES)}; up to "
                               f"{context.settings.max_upload_mb} MB each)",
@@ -233,8 +245,9 @@ def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdo
                 gr.update(choices=[ALL] + source_choices(releases)),
                 gr.update(choices=[ALL] + collection_choices(releases)), None)
 
+    # Its own queue: an upload being embedded never holds up a question.
     files.upload(add, files, [result, context.status, source, collection, files],
-                 api_visibility="private", concurrency_id="assistant")
+                 api_visibility="private", concurrency_id="uploads", concurrency_limit=1)
 
 
 def api_endpoints(context: AppContext) -> None:
@@ -246,6 +259,7 @@ def api_endpoints(context: AppContext) -> None:
 
         Returns the `qa ask --json` object; `searched` is the question as rewritten from `history`.
         """
+        refreshed_status(context)
         try:
             filters = make_filters(date_from, date_to, source, collection)
             return context.conversation.ask(question, history or [], filters).to_dict()
@@ -254,10 +268,20 @@ def api_endpoints(context: AppContext) -> None:
 
     def status() -> dict:
         """Releases, passages (chunks), sentences, model and last update of the index."""
+        refreshed_status(context)
         return asdict(context.assistant.status())
 
-    gr.api(ask, api_name="ask", concurrency_id="assistant")
+    gr.api(ask, api_name="ask", concurrency_id="assistant", concurrency_limit=context.settings.concurrent_questions)
     gr.api(status, api_name="status")
+
+
+def serve_questions_on_one_thread_each(settings: Settings) -> None:
+    """Torch's thread count for the whole server: questions run side by side (up to
+    QA_CONCURRENT_QUESTIONS), each encoded on QA_QUERY_THREADS threads; uploads embed in a child process."""
+    if settings.query_threads > 0:
+        import torch
+
+        torch.set_num_threads(settings.query_threads)
 
 
 def main(index_dir: str | None = None, host: str | None = None, port: int | None = None) -> None:
@@ -269,9 +293,21 @@ def main(index_dir: str | None = None, host: str | None = None, port: int | None
     try:
         options = launch_options(settings, host, port)
         assistant, note = open_assistant(settings)
+        serve_questions_on_one_thread_each(settings)
     except QAError as error:
         raise SystemExit(f"qa: error: {error}") from None
     build_app(assistant, settings, note).launch(**options)
+
+
+def refreshed_status(context: AppContext):
+    """The status line after switching to a generation an ingest made live (the CLI's too);
+    gr.skip() when nothing changed. A damaged new generation leaves the current one serving."""
+    try:
+        changed = context.assistant.refresh()
+    except QAError as error:
+        print(f"warning: kept the index generation in use: {error}")
+        return gr.skip()
+    return status_markdown(context.assistant.status()) if changed else gr.skip()
 
 
 def _day(value) -> str | None:

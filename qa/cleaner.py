@@ -26,6 +26,10 @@ class CleanedRelease:
     date: str | None  # ISO YYYY-MM-DD
     text: str  # paragraphs separated by exactly one blank line
     issuer: str | None = None  # organisation named in the header, title-cased
+    notes: tuple[str, ...] = ()  # what cleaning could not do as usual, for the ingest report
+
+
+KEPT_WHOLE_NOTE = "cleaning would remove everything; kept the text with markup removed"
 
 
 # Zero-width and placeholder characters (U+FFFC sits in some scraped titles) carry no text;
@@ -62,11 +66,18 @@ _BULLET = re.compile(r"^(?:[-*+]\s+|[•·▪◦‣●■➢►]\s*)(?=\S)")
 _NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|(?:[a-z]|[ivx]{1,4})[.)]|\((?:\d{1,3}|[a-z]|[ivx]{1,4})\))\s+(?=\S)")
 _END_MARKER = re.compile(r"^(?:#\s*){3}$|^-*\s*END\s*-*$|^-\s*30\s*-$")
 _TRAILING_END_MARKER = re.compile(r"\s(?:#\s*){3}$")
-_CONTACT = re.compile(
-    r"^(?:tel(?:ephone)?|phone|fax|facsimile|e-?mail|web\s?site|mobile|hotline|contact)"
-    r"(?:\s*(?:no|number)\.?)?\s*[:：]\s*(?=.*(?:\d|@|www\.|https?://))", re.I)
+# A contact line is a label and its values with little else: "Fax : (855) 23 216 141, 023 213 341".
+# "E-mail: applications close on 30 June ..." has the label but is a sentence.
+_CONTACT_LABEL = re.compile(
+    r"^(?:tel(?:ephone)?|t[ée]l[ée]phone|t[ée]l|phone|fax|facsimile|e-?mail|courriel|web\s?site|url"
+    r"|mobile|hotline|contact|(?P<address>address|adresse))(?:\s*(?:no|number)\.?)?\s*[:：]\s*", re.I)
 _PO_BOX = re.compile(r"^p\.?\s*o\.?\s*box\s+\d", re.I)
-_CONTACT_VALUE = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|[+\d][\d\s()./-]{6,})$")
+_CONTACT_VALUE = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|mailto:|www\.)[^\s<>]+|\+?\(?\d[\d()\s./–-]{5,}\d")
+# Words allowed beside contact values: "+855 23 216 122 or 023 216 141", "ext. 12", a name.
+_CONTACT_JOINERS = {"or", "and", "ext", "x"}
+_MAX_CONTACT_WORDS = 3
+_MAX_ADDRESS_WORDS = 12
 
 _LABEL = re.compile(
     r"^(?:(?:joint|official|for immediate|press|news|media)\s+)*"
@@ -91,6 +102,14 @@ _DATE_LINE_PREFIX = re.compile(r"^(?:[A-Z][^,\d]{0,40},\s*){0,2}")
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]|$)")
 _YAML_UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _MAX_TITLE_LINES = 4
+_MAX_HEADING_CHARS = 150
+_MAX_DERIVED_TITLE_CHARS = 100
+# Where a sentence ends: "... on 7 December 2021. English"; not in "U.S. President", "Mr. Lee".
+_SENTENCE_END = re.compile(r"(?:(?<=[a-z]{3}[.!?])|(?<=[0-9)\]\"'”’][.!?]))\s+(?=[\"“‘(]?[A-Z0-9])")
+# A word split at the line end: "Mekong-" + "Lancang" join without a space, as converters does;
+# "small-" + "and medium-sized" and a cut-off word in a transcript ("provid-" + "— you know") keep it.
+_LINE_END_HYPHEN = re.compile(r"[^\W\d_]-$")
+_AFTER_SUSPENDED_HYPHEN = re.compile(r"^(?:and|or|nor|to|through)\b")
 
 
 class Cleaner:
@@ -115,26 +134,29 @@ class Cleaner:
 
         `markdown=True` also strips Markdown/HTML markup: headings, emphasis, links, tags.
         A `date` that cannot be parsed is ignored and the text's own date is used.
+        When cleaning would leave nothing (a header or contact lines alone), the text is kept
+        with only markup removed and `notes` says so; text without letters or digits stays empty.
         """
         if not isinstance(raw_text, str):
             raise TypeError(f"raw_text must be a str, got {type(raw_text).__name__}")
-        blocks = self._blocks(raw_text, markdown)
-        issuer, blocks = self._take_header(blocks)
+        all_blocks = self._blocks(raw_text, markdown)
+        issuer, blocks = self._take_header([block for block in all_blocks if not _is_contact_block(block)])
         given_title = _clean_title(title) if title else ""
-        text_title, date_line, blocks = self._take_title_and_date(blocks, given_title)
-        paragraphs = _drop_noise([paragraph for block in blocks for paragraph in _items(block)])
-        if given_title and paragraphs and _same_words(paragraphs[0], given_title):
-            paragraphs = paragraphs[1:]
+        text_title, date_line, paragraphs = self._title_date_and_body(blocks, given_title)
+        notes: tuple[str, ...] = ()
+        if not paragraphs:  # better a release with its header or contacts than no release
+            paragraphs = _with_words([" ".join(block) for block in all_blocks])
+            notes = (KEPT_WHOLE_NOTE,) if paragraphs else ()
         final_title = given_title or text_title
         if not final_title and paragraphs:
             final_title, paragraphs = _title_from_first_paragraph(paragraphs)
         final_date = _parse_date_argument(date) or date_line
         if final_date is None and paragraphs:
             final_date = _find_date(paragraphs[0])
-        return CleanedRelease(final_title, final_date, "\n\n".join(paragraphs), issuer)
+        return CleanedRelease(final_title, final_date, "\n\n".join(paragraphs), issuer, notes)
 
     def _blocks(self, raw_text: str, markdown: bool) -> list[list[str]]:
-        """Blocks of stripped lines, split at blank lines, with contact blocks left out."""
+        """Blocks of stripped lines, split at blank lines; Markdown and HTML removed if `markdown`."""
         text = _INVISIBLE.sub("", _ODD_NEWLINE.sub("\n", raw_text.replace("\r\n", "\n")))
         if markdown:
             text = _HARD_BREAK.sub("\n\n", text).replace("\\\n", "\n\n")
@@ -147,7 +169,7 @@ class Cleaner:
                 blocks[-1].append(line)
             elif blocks[-1]:
                 blocks.append([])
-        return [block for block in blocks if block and not _is_contact_block(block)]
+        return [block for block in blocks if block]
 
     def _take_header(self, blocks: list[list[str]]) -> tuple[str | None, list[list[str]]]:
         """Drop the organisation and "Press Release" lines at the top; return the issuer."""
@@ -164,6 +186,20 @@ class Cleaner:
         issuers = [line for line in organisations if not _NOT_ISSUER.search(line)] or organisations
         return (_title_case(issuers[0]) if issuers else None), _drop_first_lines(blocks, taken)
 
+    def _title_date_and_body(self, blocks: list[list[str]], given_title: str
+                             ) -> tuple[str, str | None, list[str]]:
+        """The title and date lines at the top and the paragraphs below them.
+
+        A title, found or given, is taken out of the body only when some body is left.
+        """
+        text_title, date_line, rest = self._take_title_and_date(blocks, given_title)
+        paragraphs = _paragraphs(rest)
+        if text_title and not paragraphs:
+            text_title, paragraphs = "", [text_title]
+        if given_title and len(paragraphs) > 1 and _same_words(paragraphs[0], given_title):
+            paragraphs = paragraphs[1:]
+        return text_title, date_line, paragraphs
+
     def _take_title_and_date(self, blocks: list[list[str]], given_title: str
                              ) -> tuple[str, str | None, list[list[str]]]:
         """Find a date line near the top; the lines above it are the title when none was given."""
@@ -176,7 +212,7 @@ class Cleaner:
             if given_title:
                 fits = not above or _same_words(above, given_title)
             else:
-                fits = len(above) <= self.max_title_chars and index <= _MAX_TITLE_LINES
+                fits = _looks_like_title(above, self.max_title_chars) and index <= _MAX_TITLE_LINES
             if not fits:
                 return "", iso, blocks
             return ("" if given_title else above), iso, _drop_first_lines(blocks, index + 1)
@@ -222,6 +258,15 @@ def _drop_first_lines(blocks: list[list[str]], count: int) -> list[list[str]]:
     return remaining
 
 
+def _paragraphs(blocks: list[list[str]]) -> list[str]:
+    return _drop_noise([paragraph for block in blocks for paragraph in _items(block)])
+
+
+def _with_words(paragraphs: list[str]) -> list[str]:
+    """Only paragraphs with a letter or digit: "###" or "***" alone is no text."""
+    return [paragraph for paragraph in paragraphs if any(char.isalnum() for char in paragraph)]
+
+
 def _items(block: list[str]) -> list[str]:
     """Join a block's hard-wrapped lines into one paragraph, one per list item."""
     items: list[str] = []
@@ -238,7 +283,7 @@ def _items(block: list[str]) -> list[str]:
         elif numbered:
             items.append(" ".join(line.split(None, 1)))
         elif items:
-            items[-1] += " " + line
+            items[-1] += _line_joint(items[-1], line) + line
             continue
         else:
             items.append(line)
@@ -247,12 +292,19 @@ def _items(block: list[str]) -> list[str]:
     return items
 
 
+def _line_joint(before: str, after: str) -> str:
+    """What goes between two hard-wrapped lines: a space, or nothing inside a split word."""
+    split_word = (_LINE_END_HYPHEN.search(before) and after[:1].isalnum()
+                  and not _AFTER_SUSPENDED_HYPHEN.match(after))
+    return "" if split_word else " "
+
+
 def _drop_noise(paragraphs: list[str]) -> list[str]:
     """Leave out end markers, separators and a truncated copy of the last words."""
     paragraphs = [_TRAILING_END_MARKER.sub("", paragraph) for paragraph in paragraphs
                   if not _END_MARKER.match(paragraph)]
     # Separators such as "***" or "* * *" carry no words.
-    paragraphs = [paragraph for paragraph in paragraphs if any(char.isalnum() for char in paragraph)]
+    paragraphs = _with_words(paragraphs)
     if len(paragraphs) >= 2:
         tail, before = paragraphs[-1], paragraphs[-2]
         cut = len(before) - len(tail)
@@ -266,11 +318,37 @@ def _drop_noise(paragraphs: list[str]) -> list[str]:
 def _is_contact_block(block: list[str]) -> bool:
     """Only "Fax: ..."-style lines (and bare addresses or numbers beside them): never prose."""
     return (any(_is_contact_line(line) for line in block)
-            and all(_is_contact_line(line) or _CONTACT_VALUE.match(line) for line in block))
+            and all(_is_contact_line(line) or _is_bare_contact_value(line) for line in block))
 
 
 def _is_contact_line(line: str) -> bool:
-    return _CONTACT.match(line) is not None or _PO_BOX.match(line) is not None
+    """A label with contact values and little else, or a short address; not a sentence."""
+    if _PO_BOX.match(line):
+        return _is_short_address(line)
+    label = _CONTACT_LABEL.match(line)
+    if label is None:
+        return False
+    rest = line[label.end():]
+    return _is_short_address(rest) if label.group("address") else _is_contact_values(rest)
+
+
+def _is_contact_values(text: str) -> bool:
+    """ "(855) 23 216 141, 023 213 341" or "Jane Doe, press@example.org"; not a sentence."""
+    if not _CONTACT_VALUE.search(text):
+        return False
+    words = [word.strip("()<>[].,;:") for word in _CONTACT_VALUE.sub(" ", text).split()]
+    others = [word for word in words if word and word.lower() not in _CONTACT_JOINERS]
+    return len(others) <= _MAX_CONTACT_WORDS and not any(word[0].islower() for word in others)
+
+
+def _is_short_address(text: str) -> bool:
+    """ "No. 3A, Street 169, Phnom Penh 12000"; "the minister's speech at ..." is a sentence."""
+    return (len(text.split()) <= _MAX_ADDRESS_WORDS and any(char.isdigit() for char in text)
+            and not text[:1].islower() and not text.rstrip().endswith("."))
+
+
+def _is_bare_contact_value(line: str) -> bool:
+    return _CONTACT_VALUE.fullmatch(line.strip("<>.,;")) is not None
 
 
 def _is_organisation_line(line: str) -> bool:
@@ -317,13 +395,21 @@ def _words(text: str) -> str:
 
 
 def _title_from_first_paragraph(paragraphs: list[str]) -> tuple[str, list[str]]:
-    """A short first paragraph without final punctuation is a heading; else quote its start."""
+    """A first paragraph that looks like a heading, when text follows it, is the title;
+    otherwise the title is the first sentence, shortened, and the body keeps it."""
     first = paragraphs[0]
-    if len(first) <= 150 and not first.rstrip("\"'”’)").endswith((".", "!", "?", ";", ",")):
+    if len(paragraphs) > 1 and _looks_like_title(first, _MAX_HEADING_CHARS):
         return first, paragraphs[1:]
-    if len(first) <= 100:
-        return first, paragraphs
-    return first[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…", paragraphs
+    sentence = _SENTENCE_END.split(first, maxsplit=1)[0]
+    if len(sentence) <= _MAX_DERIVED_TITLE_CHARS:
+        return sentence, paragraphs
+    return sentence[:_MAX_DERIVED_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…", paragraphs
+
+
+def _looks_like_title(text: str, max_chars: int) -> bool:
+    """Short, without the final punctuation of a sentence and without a sentence ending inside."""
+    return (len(text) <= max_chars and not text.rstrip("\"'”’)").endswith((".", "!", "?", ";", ","))
+            and _SENTENCE_END.search(text) is None)
 
 
 def _date_line(line: str) -> str | None:

@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="embedding precision (default auto: bfloat16 where the CPU runs it natively)")
     ingest.add_argument("--rebuild", action="store_true", help="re-embed everything given, dropping the rest")
     ingest.add_argument("--quiet", action="store_true", help="no progress bars")
+    ingest.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    ingest.add_argument("--max-chars", type=int, metavar="N",
+                        help="largest release text accepted, in characters (default: QA_MAX_UPLOAD_CHARS or 2000000)")
 
     ask = commands.add_parser("ask", help="answer a question from the index")
     ask.add_argument("question", metavar="QUESTION")
@@ -73,13 +76,16 @@ def main(argv: list[str] | None = None) -> int:
 def run_ingest(args) -> int:
     from .ingest import Ingestor
 
-    settings = Settings.from_env(index_dir=args.index, model=args.model, precision=args.precision)
+    settings = Settings.from_env(index_dir=args.index, model=args.model, precision=args.precision,
+                                 max_chars=args.max_chars)
     report = Ingestor(settings, progress=not args.quiet).run(args.paths, rebuild=args.rebuild)
     for warning in report.warnings:
         print(f"qa: warning: {warning}", file=sys.stderr)
+    for note in report.notes:
+        print(f"qa: note: {note}", file=sys.stderr)
     for error in report.errors:
         print(f"qa: skipped {error}", file=sys.stderr)
-    print(report.summary())
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
     return 0 if not report.errors else 3
 
 

@@ -43,6 +43,8 @@ ENVIRONMENT_VARIABLES = {
     "corpus_dir": "QA_CORPUS",
     "allow_uploads": "QA_ALLOW_UPLOADS",
     "max_upload_mb": "QA_MAX_UPLOAD_MB",
+    "max_chars": "QA_MAX_UPLOAD_CHARS",
+    "concurrent_questions": "QA_CONCURRENT_QUESTIONS",
     "auth": "QA_AUTH",
     "generator": "QA_GENERATOR",
     "generator_model": "QA_GENERATOR_MODEL",
@@ -84,7 +86,12 @@ class Settings:
     # Web app.
     allow_uploads: bool = True  # False for read-only deployments
     max_upload_mb: int = 20
+    # Text a release may hold, checked on the extracted text (a small .docx can expand to
+    # millions of characters), for uploads and qa ingest alike (qa ingest --max-chars raises it).
+    # The largest real release of the 11,747-item archive holds 252,099 characters.
+    max_chars: int = 2_000_000
     auth: str | None = None  # "user:password" (several separated by commas); None: no login
+    concurrent_questions: int = 4  # questions the app answers at once (bench/load.py)
     # Generative answers: off unless a backend is configured.
     generator: str | None = None  # None | "transformers" | "openai-compatible"
     generator_model: str | None = None  # model folder or name, or the server's model name

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ _SHORT_LINE_SHARE = 0.8
 _HEADING_BLOCKS = 4  # how far down an HTML page's text its heading is looked for
 _LINE_END_HYPHEN = re.compile(r"\w-$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$", re.I)
+# Bytes of HTML or Word XML allowed per character of the text limit: markup outweighs text.
+_MARKUP_PER_CHAR = 10
 _MACHINE_TITLE = re.compile(r"^(?:microsoft word\s*-|untitled\b)|\.(?:docx?|pdf|rtf|odt)$", re.I)
 
 
@@ -53,13 +56,18 @@ class DocumentConverter:
     file is damaged, password-protected or holds no text.
     """
 
+    def __init__(self, max_chars: int | None = None) -> None:
+        self.max_chars = max_chars  # a file whose text would be longer is refused, early where possible
+
     def convert(self, name: str, data: bytes) -> ConvertedDocument:
         suffix = Path(name).suffix.lower()
         if suffix in (".html", ".htm"):
+            _check_size(len(data), self.max_chars, _MARKUP_PER_CHAR, "of HTML")
             return html_to_document(data)
         if suffix == ".pdf":
-            return pdf_to_document(data)
+            return pdf_to_document(data, self.max_chars)
         if suffix == ".docx":
+            _check_size(_docx_xml_bytes(data), self.max_chars, _MARKUP_PER_CHAR, "of XML once unzipped")
             return docx_to_document(data)
         raise ReleaseReadError(f"cannot convert {suffix or '(no extension)'!r} files; "
                                f"convertible: {', '.join(CONVERTIBLE_SUFFIXES)}")
@@ -97,15 +105,22 @@ def _has_fuller_heading(first_blocks: list[str], title: str) -> bool:
                for block in first_blocks)
 
 
-def pdf_to_document(data: bytes) -> ConvertedDocument:
-    """The text of every page; page numbers and lines repeated on every page are dropped."""
+def pdf_to_document(data: bytes, max_chars: int | None = None) -> ConvertedDocument:
+    """The text of every page; page numbers and lines repeated on every page are dropped.
+
+    Stops reading pages as soon as the text passes `max_chars` (a ReleaseReadError).
+    """
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReleaseReadError("the PDF is password-protected; upload a copy without a password")
-        pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+        pages, total = [], 0
+        for page in reader.pages:
+            pages.append((page.extract_text() or "").splitlines())
+            total += sum(len(line) for line in pages[-1])
+            _check_size(total, max_chars, 1, "of text and more")
     except ReleaseReadError:
         raise
     except Exception as error:  # noqa: BLE001 - pypdf raises many types on damaged files
@@ -138,6 +153,23 @@ def docx_to_document(data: bytes) -> ConvertedDocument:
         raise ReleaseReadError("no text in the Word document")
     metadata = {"title": title} if title and not _MACHINE_TITLE.search(title) else {}
     return ConvertedDocument(text, metadata)
+
+
+def _check_size(size: int, max_chars: int | None, per_char: int, what: str) -> None:
+    """Refuses a file whose `size` (bytes of markup, or characters) means text over `max_chars`."""
+    if max_chars is not None and size > max_chars * per_char:
+        unit = "characters" if per_char == 1 else "bytes"
+        raise ReleaseReadError(f"{size:,} {unit} {what}, over the limit of {max_chars:,} characters of text "
+                               "(QA_MAX_UPLOAD_CHARS; qa ingest --max-chars raises it)")
+
+
+def _docx_xml_bytes(data: bytes) -> int:
+    """Uncompressed size of a .docx's XML parts, read from the zip directory without unpacking."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(item.file_size for item in archive.infolist() if item.filename.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0  # not a zip: python-docx says so in its own words
 
 
 def _paragraphs(blocks: list[str]) -> str:

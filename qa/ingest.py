@@ -30,9 +30,24 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # the index's state: a damaged generation passed over
+    notes: list[str] = field(default_factory=list)  # releases read, but not as usual ("kept the text whole")
     chunks_embedded: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        """The `qa ingest --json` object."""
+        return {"added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": self.unchanged,
+                "errors": [{"path": error.path, "line": error.line, "message": error.message} for error in self.errors],
+                "warnings": self.warnings, "notes": self.notes, "chunks_embedded": self.chunks_embedded,
+                "seconds": round(self.seconds, 3)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "IngestReport":
+        errors = [ReadError(item["path"], item["message"], item.get("line")) for item in data.get("errors", [])]
+        return cls(list(data.get("added", [])), list(data.get("updated", [])), list(data.get("removed", [])),
+                   list(data.get("unchanged", [])), errors, list(data.get("warnings", [])),
+                   list(data.get("notes", [])), int(data.get("chunks_embedded", 0)), float(data.get("seconds", 0.0)))
 
     def summary(self) -> str:
         rate = f" ({self.chunks_embedded / self.embed_seconds:.0f} chunks/s)" if self.embed_seconds else ""
@@ -58,7 +73,7 @@ class Ingestor:
                  progress: bool = True):
         self.settings = settings
         self.store = IndexStore(settings.index_dir)
-        self.reader = reader or ReleaseReader()
+        self.reader = reader or ReleaseReader(max_chars=settings.max_chars)
         self.progress = progress
         self._embedder = embedder
 
@@ -68,7 +83,7 @@ class Ingestor:
         if missing and len(missing) == len(paths):
             raise QAError(f"nothing to ingest: {', '.join(missing)} not found")
         result = self.reader.read(list(paths), progress=self.progress)
-        report = IngestReport(errors=list(result.errors))
+        report = IngestReport(errors=list(result.errors), notes=[str(note) for note in result.notes])
         with self.store.locked():
             live = self._live(rebuild, report)
             manifest = None if rebuild or live is None else live.manifest

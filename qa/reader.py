@@ -13,7 +13,7 @@ import os
 import sys
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -44,6 +44,7 @@ class ReadResult:
     errors: list[ReadError]
     files: list[str]  # absolute paths of every supported file looked at, readable or not
     roots: list[str]  # absolute paths of the paths given
+    notes: list[ReadError] = field(default_factory=list)  # read, but not as usual (kept whole ...)
 
 
 class ReleaseReader:
@@ -57,9 +58,12 @@ class ReleaseReader:
             print(error)  # "/abs/corpus/bad.jsonl:3: invalid JSON: Expecting value (column 1)"
     """
 
-    def __init__(self, cleaner: Cleaner | None = None, converter: DocumentConverter | None = None) -> None:
+    def __init__(self, cleaner: Cleaner | None = None, converter: DocumentConverter | None = None,
+                 max_chars: int | None = None) -> None:
         self.cleaner = cleaner or Cleaner()
-        self.converter = converter or DocumentConverter()
+        self.max_chars = max_chars  # a release with more text is refused (None: no limit)
+        self._notes: list[ReadError] = []  # the cleaner's notes of the read under way
+        self.converter = converter or DocumentConverter(max_chars)
 
     def read(self, paths: Sequence[str | Path], progress: bool = False) -> ReadResult:
         """Read every supported file under `paths`; a folder is walked recursively, sorted."""
@@ -79,8 +83,9 @@ class ReleaseReader:
                     continue
                 first_seen[release.release_id] = place
                 releases.append(release)
+        notes, self._notes = self._notes, []
         return ReadResult(releases, errors, [str(file) for file, _ in files],
-                          [str(_absolute(path)) for path in _as_list(paths)])
+                          [str(_absolute(path)) for path in _as_list(paths)], notes)
 
     def iter_files(self, paths: Sequence[str | Path]) -> list[tuple[Path, Path]]:
         """(file, root) for every supported file `read` would open; ids are relative to root."""
@@ -203,14 +208,18 @@ class ReleaseReader:
         """A Release from metadata and text; `fallback_id` serves when no doc_id or id is given."""
         if not text.strip():
             raise _BadRelease("no text")
+        if self.max_chars is not None and len(text) > self.max_chars:
+            raise _BadRelease(f"{len(text):,} characters of text, over the limit of {self.max_chars:,} characters "
+                              "(QA_MAX_UPLOAD_CHARS; qa ingest --max-chars raises it)")
         title = metadata.get("title")
         cleaned: CleanedRelease = self.cleaner.clean(
             text, title=str(title) if title not in (None, "") else None,
             date=_date_text(metadata.get("date")), markdown=markdown)
-        if not cleaned.text:
-            raise _BadRelease("no text left after cleaning")
+        if not cleaned.text:  # the cleaner keeps any text with words, noting it in cleaned.notes
+            raise _BadRelease("no text: only markup, end markers and whitespace")
         release_id = next((str(metadata[key]) for key in ("doc_id", "id")
                            if metadata.get(key) not in (None, "")), fallback_id)
+        self._notes.extend(ReadError(str(file), f"{release_id}: {note}") for note in cleaned.notes)
         source_url = str(metadata["source_url"]) if metadata.get("source_url") else None
         issuer = metadata.get("source") or metadata.get("issuer") or cleaned.issuer
         return Release(

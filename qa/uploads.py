@@ -8,18 +8,22 @@ cannot be read is reported by name with the reason, and nothing already there is
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Settings
 from .errors import QAError
 from .identity import is_file_identified
+from .ingest import IngestReport
 from .reader import ReleaseReader
 from .records import ReadError
 
@@ -70,12 +74,14 @@ class Uploads:
     Raises `QAError` when uploads are turned off (`QA_ALLOW_UPLOADS=false`).
     """
 
-    def __init__(self, settings: Settings, reader: ReleaseReader | None = None) -> None:
+    def __init__(self, settings: Settings, reader: ReleaseReader | None = None,
+                 ingest: "Callable[[object, list[Path]], IngestReport] | None" = None) -> None:
+        self.ingest = ingest or (lambda assistant, paths: assistant.ingest(paths))
         self.enabled = settings.allow_uploads
         self.max_bytes = settings.max_upload_mb * 1024 * 1024
         self.max_upload_mb = settings.max_upload_mb
         self.folder = Path(settings.corpus_dir) / UPLOADS_FOLDER
-        self.reader = reader or ReleaseReader()
+        self.reader = reader or ReleaseReader(max_chars=settings.max_chars)
 
     def add(self, assistant, paths: Sequence[str | Path], names: Sequence[str] | None = None) -> UploadReport:
         """Checks, saves and ingests each file; `names` are the names shown to the user
@@ -123,6 +129,7 @@ class Uploads:
         shutil.copyfile(path, staged)
         result = self.reader.read([staged])
         problems = [_reason(error) for error in result.errors]
+        problems += [note.message for note in result.notes]  # read, but kept whole: say so
         if not result.releases:
             return UploadedFile(name, None, f"{name}: not added: {'; '.join(problems) or 'no text'}")
         return _Staged(name, staged, self._destination(safe, staged.read_bytes(), reserved), result.releases,
@@ -155,12 +162,41 @@ class Uploads:
             ready[index] = replace(item, releases=[
                 replace(release, release_id=item.destination.name) if is_file_identified(release) else release
                 for release in item.releases])
-        report = assistant.ingest([item.destination for item in ready])
+        report = self.ingest(assistant, [item.destination for item in ready])
         outcomes = {**{release_id: "added" for release_id in report.added},
                     **{release_id: "updated" for release_id in report.updated},
                     **{release_id: "already in the index, unchanged" for release_id in report.unchanged}}
         return [UploadedFile(item.name, str(item.destination), _added_message(item, outcomes),
                              tuple(release.release_id for release in item.releases)) for item in ready]
+
+
+class BackgroundIngest:
+    """Ingests in a child process (`qa ingest --json`) at low CPU priority, then reloads.
+
+    The web app uses it so that an upload never stops the chat: questions keep being
+    answered from the current generation, on the CPU first, while the child embeds; the
+    assistant switches to the new generation when the child has made it live.
+    """
+
+    def __init__(self, settings: Settings, niceness: int = 10):
+        self.settings = settings
+        self.niceness = niceness
+
+    def __call__(self, assistant, paths: list[Path]) -> IngestReport:
+        command = [sys.executable, "-m", "qa", "ingest", *map(str, paths), "--index", str(self.settings.index_dir),
+                   "--quiet", "--json", "--max-chars", str(self.settings.max_chars)]
+        process = subprocess.run(command, capture_output=True, text=True, preexec_fn=self._lower_priority,
+                                 env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
+        if process.returncode not in (0, 3):  # 3: some files skipped, the rest went in
+            lines = [line for line in process.stderr.splitlines() if line.strip()]
+            raise QAError(lines[-1].removeprefix("qa: error: ") if lines else
+                          f"adding the files failed (exit status {process.returncode})")
+        report = IngestReport.from_dict(json.loads(process.stdout.strip().splitlines()[-1]))
+        assistant.reload()
+        return report
+
+    def _lower_priority(self) -> None:
+        os.nice(self.niceness)
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,77 @@ def test_read_only_deployment_has_no_upload_panel(seed_settings):
         return {component.get("props", {}).get("elem_id") for component in config["components"]}
 
     assert "upload" in element_ids(with_uploads) and "upload" not in element_ids(read_only)
+
+
+@pytest.fixture
+def launched(tmp_path):
+    """Launches an app on a copy of the seed corpus with given settings; yields (url, settings)."""
+    demos = []
+
+    def launch(**values):
+        (tmp_path / "corpus" / "seed").mkdir(parents=True, exist_ok=True)
+        shutil.copy(SEED_FILE, tmp_path / "corpus" / "seed")
+        settings = Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus").with_values(**values)
+        assistant, _ = app.open_assistant(settings, embedder=FakeEmbedder())
+        demo = app.build_app(assistant, settings)
+        port = free_port()
+        demo.launch(prevent_thread_lock=True, quiet=True, **app.launch_options(settings, "127.0.0.1", port))
+        demos.append(demo)
+        return f"http://127.0.0.1:{port}", settings
+
+    yield launch
+    for demo in demos:
+        demo.close()
+
+
+def test_with_uploads_off_no_route_stores_a_file(launched):
+    import httpx
+
+    url, settings = launched(allow_uploads=False)
+    response = httpx.post(f"{url}/gradio_api/upload", files={"files": ("x.txt", b"stored?")})
+    assert response.status_code == 403
+    assert not (settings.corpus_dir / "uploads").exists()
+
+
+def test_failed_logins_to_the_app_slow_down(launched):
+    import httpx
+
+    url, _ = launched(auth="staff:s3cret")
+    codes = [httpx.post(f"{url}/login", data={"username": "staff", "password": f"guess{n}"}).status_code
+             for n in range(7)]
+    assert codes[:5] == [400] * 5 and codes[-1] == 429
+
+
+def test_the_app_answers_from_what_the_cli_ingested_without_a_restart(launched):
+    from gradio_client import Client
+
+    from qa.ingest import Ingestor
+
+    url, settings = launched()
+    client = Client(url + "/", verbose=False)
+    assert client.predict(api_name="/status")["releases"] == 1
+    (settings.corpus_dir / "later.txt").write_text(
+        "Mekong envoy visit\n\n9 July 2022\n\nThe Mekong envoy visited the Kampot salt fields on 9 July 2022.")
+    Ingestor(settings, embedder=FakeEmbedder(), progress=False).run([settings.corpus_dir])  # as `qa ingest` would
+    answer = client.predict("What did the Mekong envoy visit?", api_name="/ask")
+    assert answer["citations"][0]["release_id"] == "later.txt"
+    assert client.predict(api_name="/status")["releases"] == 2
+
+
+def test_uploads_have_their_own_queue(seed_settings):
+    assistant = Assistant.open(seed_settings.index_dir, embedder=FakeEmbedder())
+    demo = app.build_app(assistant, seed_settings)
+    queues = {function.name: (function.concurrency_id, function.concurrency_limit) for function in demo.fns.values()}
+    assert queues["add"] == ("uploads", 1)
+    assert queues["respond"] == queues["ask"] == ("assistant", seed_settings.concurrent_questions)
+
+
+def test_a_lone_surrogate_through_the_api_gets_a_message(launched):
+    import httpx
+
+    url, _ = launched()
+    body = '{"data": ["Who co-chaired \\ud800 the meeting?", [], "", "", "", ""]}'  # raw JSON: a lone surrogate
+    started = httpx.post(f"{url}/gradio_api/call/ask", content=body, headers={"content-type": "application/json"})
+    event_id = started.json()["event_id"]
+    stream = httpx.get(f"{url}/gradio_api/call/ask/{event_id}", timeout=30).text
+    assert "event: error" in stream and "not valid text" in stream

@@ -1,4 +1,5 @@
-"""Cleaner: the seed release, the ASEAN Markdown files, the White House JSONL and small cases."""
+"""Cleaner: the seed release, the ASEAN Markdown files, the White House JSONL, small cases and
+the awkward releases in tests/data/awkward (read through ReleaseReader, checked against expected.json)."""
 
 import json
 import time
@@ -7,12 +8,16 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from qa.cleaner import Cleaner, CleanedRelease
+from qa.cleaner import KEPT_WHOLE_NOTE, Cleaner, CleanedRelease
+from qa.reader import ReleaseReader
 
-from .conftest import white_house_lines
+from .conftest import WHITE_HOUSE, white_house_lines
 
 CORPUS = Path(__file__).parents[1] / "corpus"  # the seed and ASEAN files, as copied from ../shared
 SEED = CORPUS / "seed" / "mfaic-2021-07-06-asean-russia-special-fmm.txt"
+AWKWARD = Path(__file__).parent / "data" / "awkward"
+# release_id -> {"keep": [words that must stay in the text], "gone": [contact details that must go]}
+AWKWARD_EXPECTED = json.loads((AWKWARD / "expected.json").read_text(encoding="utf-8"))
 ASEAN_MD = [
     "2021-10-26-fact-sheet-new-initiatives-to-expand-the-u-s-asean-strategic-partnership.md",
     "2022-05-11-background-press-call-by-a-senior-administration-official-on-the-u-s-asean-special-summit.md",
@@ -39,6 +44,13 @@ def clean_markdown_file(cleaner, name):
 
 def white_house_rows(count):
     return [json.loads(line) for line in white_house_lines(count)]
+
+
+@pytest.fixture(scope="module")
+def awkward():
+    """The awkward releases, read as the ingest reads them, by release_id."""
+    result = ReleaseReader().read([AWKWARD])
+    return result, {release.release_id: release for release in result.releases}
 
 
 def test_clean_seed_takes_title_from_lines_between_header_and_date(seed):
@@ -100,6 +112,10 @@ def test_clean_keeps_paragraph_that_merely_mentions_email(cleaner):
     "Tel: +855 23 216 122\nWebsite: www.mfaic.gov.kh",
     "P.O. Box 1234\nE-mail: info@example.gov\nhttps://www.example.gov",
     "Phone: (855) 23 214 441",
+    "Address: No. 3A, Street 169, Phnom Penh 12000\nP.O. Box 2158",
+    "Contact: Jane Doe, +1 202 555 0100 or press@example.gov",
+    "Téléphone : +33 1 43 17 53 53\nCourriel : presse@diplomatie.gouv.fr",
+    "Email: <https://ovs.ny.gov/contact>\nPhone: 800–247–8035",
 ])
 def test_clean_removes_contact_blocks_of_any_kind(cleaner, contact):
     cleaned = cleaner.clean(f"The talks went well.\n\n{contact}\n\nBoth sides agreed.", title="T")
@@ -291,3 +307,111 @@ def test_clean_whole_white_house_file_is_fast(cleaner):
         cleaner.clean(row["text"], title=row["title"], date=row["date"], markdown=True)
     assert len(rows) == 751
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize("sentence", [
+    "E-mail: applications for the Mekong scholarship close on 30 June 2023 and the ministry will reply "
+    "within two weeks.",
+    "Phone: the hotline 1 800 555 0199 opens on Monday at 9 am for families affected by the floods.",
+    "Address: the minister's speech at the opening of the 2023 ASEAN summit will be broadcast live.",
+    "Website: the new portal at www.evisa.gov.kh lists every visa type and its fee.",
+])
+def test_clean_keeps_sentences_that_start_with_a_contact_label(cleaner, sentence):
+    cleaned = cleaner.clean(f"The talks went well.\n\n{sentence}\n\nBoth sides agreed.", title="T")
+    assert cleaned.text == f"The talks went well.\n\n{sentence}\n\nBoth sides agreed."
+
+
+def test_clean_keeps_a_label_first_sentence_at_the_top(cleaner):
+    raw = "Phone: the hotline 1 800 555 0199 opens\non Monday at 9 am."
+    assert cleaner.clean(raw).text == "Phone: the hotline 1 800 555 0199 opens on Monday at 9 am."
+
+
+def test_clean_short_untitled_text_keeps_its_body_and_takes_its_first_sentence_as_title(cleaner):
+    raw = ("Abdulrazak Gurnah delivered his Nobel Prize lecture in literature on 7 December 2021. "
+           "English English [pdf] · Swedish")
+    cleaned = cleaner.clean(raw, markdown=True)
+    assert cleaned.text == raw
+    assert cleaned.title == raw.removesuffix(" English English [pdf] · Swedish")
+    assert (cleaned.date, cleaned.notes) == ("2021-12-07", ())
+
+
+@pytest.mark.parametrize("raw", [
+    "The foreign minister will visit Laos next week.",
+    "Ministry statement on the floods in the north",
+    "The two ministers agreed to strengthen cooperation in trade, investment and",
+])
+def test_clean_one_line_untitled_text_stays_the_body(cleaner, raw):
+    assert cleaner.clean(raw).text == raw
+
+
+def test_clean_title_above_a_date_line_stays_the_body_when_nothing_follows(cleaner):
+    cleaned = cleaner.clean("Statement on the Floods in Kratie\n12 October 2022")
+    assert (cleaned.title, cleaned.date, cleaned.text) == (
+        "Statement on the Floods in Kratie", "2022-10-12", "Statement on the Floods in Kratie")
+
+
+def test_clean_sentence_above_a_date_line_is_body_not_title(cleaner):
+    cleaned = cleaner.clean("The Prime Minister opened the new bridge.\n6 July 2021\n\nTraffic starts.")
+    assert cleaned.title == "The Prime Minister opened the new bridge."
+    assert cleaned.text.startswith("The Prime Minister opened the new bridge.")
+    assert cleaned.date == "2021-07-06"
+
+
+def test_clean_given_title_stays_in_the_body_when_it_is_the_whole_text(cleaner):
+    cleaned = cleaner.clean("**Statement on Myanmar**", title="Statement on Myanmar", markdown=True)
+    assert (cleaned.title, cleaned.text) == ("Statement on Myanmar", "Statement on Myanmar")
+    assert cleaned.notes == ()
+
+
+@pytest.mark.parametrize("raw", ["Tel: +855 23 216 122\nEmail: press@mfa.gov.kh",
+                                 "MINISTRY OF FOREIGN AFFAIRS\nPRESS RELEASE"])
+def test_clean_keeps_markup_free_text_with_a_note_when_cleaning_would_remove_everything(cleaner, raw):
+    cleaned = cleaner.clean(f"**{raw}**", markdown=True)
+    assert cleaned.text == raw.replace("\n", " ")
+    assert cleaned.notes == (KEPT_WHOLE_NOTE,)
+
+
+def test_clean_text_of_only_markers_stays_empty_without_a_note(cleaner):
+    assert cleaner.clean("###\n\n* * *\n", markdown=True) == CleanedRelease("", None, "", None, ())
+
+
+def test_clean_ordinary_release_has_no_notes(seed):
+    assert seed.notes == ()
+
+
+@pytest.mark.parametrize(("raw", "joined"), [
+    ("The Mekong-\nLancang talks on co-\noperation.", "The Mekong-Lancang talks on co-operation."),
+    ("Loans for small-\nand medium-sized firms.", "Loans for small- and medium-sized firms."),
+    ("Among 18-\nthrough 42-year-olds.", "Among 18- through 42-year-olds."),
+    ("Medicaid provid-\n— you know, providers.", "Medicaid provid- — you know, providers."),
+])
+def test_clean_joins_a_word_split_at_a_hyphen_without_a_space(cleaner, raw, joined):
+    assert cleaner.clean(raw, title="T").text == joined
+
+
+def test_clean_awkward_releases_are_all_read(awkward):
+    result, releases = awkward
+    assert result.errors == []
+    assert sorted(releases) == sorted(AWKWARD_EXPECTED)
+    assert all(release.text.strip() and release.title for release in releases.values())
+
+
+@pytest.mark.parametrize("release_id", sorted(AWKWARD_EXPECTED))
+def test_clean_awkward_release_keeps_every_expected_sentence(awkward, release_id):
+    text = awkward[1][release_id].text
+    missing = [words for words in AWKWARD_EXPECTED[release_id]["keep"] if words not in text]
+    assert missing == [], f"{release_id} lost {missing}; its text: {text!r}"
+
+
+@pytest.mark.parametrize("release_id", sorted(name for name, expected in AWKWARD_EXPECTED.items()
+                                              if expected.get("gone")))
+def test_clean_awkward_release_loses_its_contact_lines(awkward, release_id):
+    text = awkward[1][release_id].text
+    assert [words for words in AWKWARD_EXPECTED[release_id]["gone"] if words in text] == []
+
+
+def test_read_keeps_text_of_every_white_house_release():
+    result = ReleaseReader().read([WHITE_HOUSE])
+    assert result.errors == []
+    assert len(result.releases) == 751
+    assert [release.release_id for release in result.releases if not release.text.strip()] == []

@@ -61,3 +61,25 @@ def test_k_of_zero_is_a_one_line_error(fake_index, capsys, monkeypatch):
     monkeypatch.setattr("qa.embedder.Embedder", lambda *a, **k: FakeEmbedder())
     assert main(["ask", "Who co-chaired the meeting?", "--k", "0", "--index", str(fake_index)]) == 1
     assert "k must be greater than 0" in capsys.readouterr().err
+
+
+def test_ingest_refuses_a_text_over_the_character_limit_unless_raised(tmp_path, capsys, monkeypatch):
+    from qa.config import Settings
+    from qa.ingest import Ingestor
+
+    from .fakes import FakeEmbedder
+
+    (tmp_path / "one-line.txt").write_text("Title\n\n" + "A long line without end " * 500)
+    monkeypatch.setattr("qa.ingest.Ingestor.embedder", property(lambda self: FakeEmbedder()))
+    assert main(["ingest", str(tmp_path / "one-line.txt"), "--index", str(tmp_path / "index"), "--quiet",
+                 "--max-chars", "5000"]) == 3
+    assert "over the limit of 5,000 characters" in capsys.readouterr().err
+    report = Ingestor(Settings(index_dir=tmp_path / "index", max_chars=20_000), embedder=FakeEmbedder(),
+                      progress=False).run([tmp_path / "one-line.txt"])
+    assert report.added == ["one-line.txt"]
+
+
+def test_a_question_that_is_not_valid_text_gets_one_line(capsys):
+    assert main(["ask", "Who co-chaired \udcff the meeting?", "--index", "/nonexistent"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "not valid text" in error and "position 16" in error

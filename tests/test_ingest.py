@@ -144,3 +144,11 @@ def test_killed_ingest_process_leaves_the_previous_index_usable(tmp_path, small_
     report = ingest(index_dir, [small_corpus])
     assert len(report.added) == 30
     assert not list(index_dir.glob("*.partial"))
+
+
+def test_a_text_cleaning_would_empty_is_kept_whole_and_the_report_says_so(tmp_path):
+    (tmp_path / "contacts.txt").write_text("Tel: +855 23 216 122\nFax: +855 23 216 144\n")
+    report = ingest(tmp_path / "index", [tmp_path / "contacts.txt"])
+    assert report.added == ["contacts.txt"]
+    assert any("contacts.txt" in note and "kept the text" in note for note in report.notes)
+    assert "216 122" in IndexSnapshot.open(tmp_path / "index").release_text("contacts.txt")

@@ -1,5 +1,6 @@
 """Uploads: safe names, size limit, allowed types, bad files reported, good ones answerable at once."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,78 @@ def test_two_files_of_one_name_in_one_upload_are_both_kept(tmp_path, settings, a
                                                uploaded(tmp_path, "note.txt", STORY_B)])
     assert [Path(file.saved_as).name for file in report.files] == ["note.txt", "note-2.txt"]
     assert {"note.txt", "note-2.txt"} <= set(assistant.snapshot.releases)
+
+
+def expanding_docx(xml_megabytes: int) -> bytes:
+    """A small .docx whose document.xml unzips to `xml_megabytes` MB (one paragraph repeated)."""
+    import io
+    import zipfile
+
+    from .test_converters import docx_bytes
+
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes(["seed"])))
+    paragraph = "<w:p><w:r><w:t>" + "The ministers met again. " * 40 + "</w:t></w:r></w:p>"
+    body = paragraph * (xml_megabytes * 1024 * 1024 // len(paragraph))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + body.encode(), 1)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_docx_that_expands_past_the_limit_is_refused_within_seconds(tmp_path, settings, assistant):
+    import time
+
+    data = expanding_docx(40)  # 40 MB of XML in well under 1 MB: over the 2,000,000-character limit's 20 MB
+    assert len(data) < settings.max_upload_mb * 1024 * 1024
+    started = time.perf_counter()
+    [file] = Uploads(settings).add(assistant, [uploaded(tmp_path, "bomb.docx", data)]).files
+    assert time.perf_counter() - started < 3
+    assert not file.ok and "over the limit of 2,000,000 characters" in file.message
+    assert not list((settings.corpus_dir / "uploads").glob("*.docx"))
+
+
+def test_a_text_over_the_character_limit_is_refused_and_not_kept(tmp_path, settings, assistant):
+    small = settings.with_values(max_chars=5_000)
+    [file] = Uploads(small).add(assistant, [uploaded(tmp_path, "long.txt", b"Long release\n\n" + b"Word. " * 2000)]).files
+    assert not file.ok and "12,0" in file.message and "over the limit of 5,000 characters" in file.message
+    assert not (settings.corpus_dir / "uploads" / "long.txt").exists()
+
+
+@pytest.mark.slow
+def test_a_big_upload_does_not_hold_up_questions(tmp_path, sample_index, real_embedder):
+    """A 1.5 MB release embeds in a child process while questions go on: none waits over 2 s."""
+    import shutil
+    import threading
+    import time
+
+    from qa.uploads import BackgroundIngest
+
+    from .conftest import white_house_lines
+
+    index_dir = shutil.copytree(sample_index, tmp_path / "index")
+    settings = Settings(index_dir=index_dir, corpus_dir=tmp_path / "corpus")
+    assistant = Assistant.open(index_dir, embedder=real_embedder)
+    texts = [json.loads(line)["text"] for line in white_house_lines()]
+    body = "\n\n".join(texts)[:1_500_000]
+    data = ("Collected readouts\n\n1 June 2022\n\n" + body + "\n\nThe Kampot pepper envoy met the salt council.").encode()
+    path = uploaded(tmp_path, "collected.txt", data)
+    outcome = {}
+    worker = threading.Thread(target=lambda: outcome.update(
+        report=Uploads(settings, ingest=BackgroundIngest(settings)).add(assistant, [path])))
+    worker.start()
+    latencies = []
+    while worker.is_alive():
+        started = time.perf_counter()
+        assistant.ask("Who co-chaired the meeting?")
+        latencies.append(time.perf_counter() - started)
+        time.sleep(0.2)
+    worker.join()
+    [file] = outcome["report"].files
+    assert file.ok, file.message
+    assert len(latencies) > 20 and max(latencies) < 2.0, f"slowest question {max(latencies):.2f} s"
+    assert "collected.txt" in assistant.snapshot.releases  # switched to the new generation when it was ready
+    assert assistant.ask("Who met the salt council?").citations[0].release_id == "collected.txt"
