@@ -15,7 +15,12 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import gradio as gr
+# Gradio summarises its last 10,000 events with pandas after every event (for its monitoring
+# page); once a day's questions have piled up that is ~7% of the server's CPU (bench/load.py).
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
+
+import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from qa import Assistant, Filters, QAError, Settings
 from qa.conversation import Conversation
@@ -27,7 +32,6 @@ from qa.ingest import Ingestor
 from qa.store import IndexStore
 from qa.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
 from qa.webguard import LoginThrottle, UploadGuard
-from starlette.middleware import Middleware
 
 ROOT = Path(__file__).resolve().parent
 ALL = "All"  # the filter choice that filters nothing

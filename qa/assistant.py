@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .answerer import AnswerSettings, ExtractiveAnswerer
+from .batching import QueryBatcher
 from .config import Settings, validate_text
 from .embedder import canonical_model_name
 from .errors import ModelMismatchError
@@ -79,6 +80,7 @@ class Assistant:
     def __init__(self, snapshot: IndexSnapshot, embedder, settings: Settings,
                  answer_settings: AnswerSettings | None = None):
         self.embedder = embedder
+        self.query_encoder = QueryBatcher(embedder.embed_queries)  # questions asked at once share a pass
         self.settings = settings
         self.answer_settings = answer_settings or AnswerSettings()
         self._reload_lock = threading.Lock()
@@ -122,7 +124,7 @@ class Assistant:
         stages = self._stages
         started = time.perf_counter()
         info = stages.analyzer.analyze(question)
-        query_vector = self.embedder.embed_queries([question])[0]
+        query_vector = self.query_encoder.encode(question)
         encoded = time.perf_counter()
         k = self.settings.top_k if k is None else k
         required = [spellings for entity in info.entities if (spellings := entity_spellings(entity))]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+import tempfile
 from dataclasses import asdict
+from pathlib import Path
 
 from .config import Settings, validate_text
 from .errors import QAError
@@ -232,25 +235,65 @@ COMMANDS.update({"points": run_points, "timeline": run_timeline})
 
 
 def _add_eval_command(commands) -> None:
-    """`qa eval`: scores the index on a question set (tests/data/dev_questions.jsonl)."""
-    evaluate = commands.add_parser("eval", help="score answers on a JSONL question set")
-    evaluate.add_argument("questions", metavar="QUESTIONS.jsonl", help="one question a line, as in tests/data/")
+    """`qa eval`: scores the index on question sets (tests/data/dev_questions.jsonl ...)."""
+    evaluate = commands.add_parser("eval", help="score answers on JSONL question sets")
+    evaluate.add_argument("questions", nargs="+", metavar="QUESTIONS.jsonl",
+                          help="one question a line, as in tests/data/; with several sets the first is the "
+                               "tuning set and the gap to each other set is reported")
     _index_option(evaluate)
+    evaluate.add_argument("--corpus", nargs="+", metavar="PATH",
+                          help="answer over an index of these files only, built for the run (in --index if "
+                               "given, else a temporary folder): the snippet condition, tests/data/snippet_passages.jsonl.gz")
     evaluate.add_argument("--k", type=int, help="passages each answer draws from (default 5)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run_eval(args) -> int:
-    from .assistant import Assistant
     from .evaluation import Evaluator, format_report, load_questions
 
-    questions = load_questions(args.questions)  # a bad file fails before the model loads
+    sets = {path: load_questions(path) for path in args.questions}  # a bad file fails before the model loads
     if args.k is not None and args.k < 1:
         raise QAError(f"k must be greater than 0. Currently, k is {args.k}")
-    assistant = Assistant.open(settings=Settings.from_env(index_dir=args.index))
-    report = Evaluator(assistant, k=args.k).run(questions)
-    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else format_report(report))
+    with _evaluation_index(args) as settings:
+        assistant = _open_assistant(settings)
+        reports = {path: Evaluator(assistant, k=args.k).run(questions) for path, questions in sets.items()}
+    first, *others = reports
+    gaps = {path: 100 * (reports[first].overall.answer_accuracy - reports[path].overall.answer_accuracy)
+            for path in others}
+    if args.json:
+        data = (reports[first].to_dict() if not others else
+                {"sets": {path: report.to_dict() for path, report in reports.items()},
+                 "generalization_gap_points": {path: round(gap, 1) for path, gap in gaps.items()}})
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    for path, report in reports.items():
+        print(f"== {path} ==\n{format_report(report)}\n" if others else format_report(report))
+    for path, gap in gaps.items():
+        print(f"generalization gap: {first} minus {path}, answer accuracy: {gap:+.1f} points")
     return 0
+
+
+@contextlib.contextmanager
+def _evaluation_index(args):
+    """Settings of the index to evaluate: the one given, or one built from --corpus for the run."""
+    settings = Settings.from_env(index_dir=args.index)
+    if not args.corpus:
+        yield settings
+        return
+    from .ingest import Ingestor
+
+    with tempfile.TemporaryDirectory(prefix="qa-eval-") as folder:
+        settings = settings.with_values(index_dir=args.index or Path(folder) / "index")
+        report = Ingestor(settings, progress=not args.json).run(args.corpus)
+        for error in report.errors:
+            print(f"qa: skipped {error}", file=sys.stderr)
+        yield settings
+
+
+def _open_assistant(settings: Settings):
+    from .assistant import Assistant
+
+    return Assistant.open(settings=settings)
 
 
 COMMANDS["eval"] = run_eval

@@ -40,6 +40,7 @@ class DevQuestion:
     gold_doc_ids: tuple[str, ...]  # every release that supports the answer; () when unanswerable
     kind: str
     paraphrased: bool = False
+    style: str | None = None  # how it is worded: synonym, indirect, relative-date, venue, share, list, near-miss ...
 
     @property
     def answerable(self) -> bool:
@@ -89,7 +90,7 @@ def _parse_question(line: str, where: str) -> DevQuestion:
     if (data["kind"] == "unanswerable") != (not answers and not gold) or bool(answers) != bool(gold):
         raise QAError(f"{where}: unanswerable questions, and only they, have empty answers and gold_doc_ids")
     return DevQuestion(str(data["id"]), data["question"], answers, data["match"], gold, data["kind"],
-                       bool(data.get("paraphrased", False)))
+                       bool(data.get("paraphrased", False)), data.get("style"))
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,23 @@ class QuestionResult:
         if not self.question.answerable:
             return not self.found
         return self.found and self.question.is_answered_by(f"{self.short_answer or ''}\n{self.answer}")
+
+    @property
+    def failure_class(self) -> str | None:
+        """Why the answer is wrong, naming the stage to look at; None when it is right.
+
+        "wrong span": the answer is right but the short answer shown is not.
+        """
+        question = self.question
+        if not question.answerable:
+            return "answered the unanswerable" if self.found else None
+        if not self.found:
+            return "false refusal"
+        if not self.correct:
+            return "wrong sentence" if self.gold_rank is not None else "retrieval missed the release"
+        if self.short_answer and not question.is_answered_by(self.short_answer):
+            return "wrong span"
+        return None
 
     @property
     def short_answer_correct(self) -> bool:
@@ -149,6 +167,9 @@ class Scores:
     accuracy: float  # every question: right answer, or "not found" for unanswerable ones
     not_found_precision: float | None  # of the "not found" answers, share to unanswerable questions
     not_found_recall: float | None  # of the unanswerable questions, share answered "not found"
+    false_refusals: float | None = None  # answerable questions answered "not found"
+    short_answer_precision: float | None = None  # of the short answers shown (answerable), share holding the key
+    short_answer_coverage: float | None = None  # answerable questions given a short answer at all
 
     @classmethod
     def of(cls, results: Sequence[QuestionResult]) -> "Scores":
@@ -172,6 +193,9 @@ class Scores:
             accuracy=_mean([r.correct for r in results]) or 0.0,
             not_found_precision=_mean([not r.question.answerable for r in not_found]),
             not_found_recall=_mean([not r.found for r in unanswerable]),
+            false_refusals=_mean([not r.found for r in answerable]),
+            short_answer_precision=_mean([r.short_answer_correct for r in answerable if r.found and r.short_answer]),
+            short_answer_coverage=_mean([bool(r.found and r.short_answer) for r in answerable]),
         )
 
     def to_dict(self) -> dict:
@@ -191,9 +215,20 @@ class EvaluationReport:
     results: list[QuestionResult] = field(repr=False)
     k: int | None = None  # passages each answer drew from
 
+    by_style: dict[str, Scores] = field(default_factory=dict)
+
     @property
     def failures(self) -> list[QuestionResult]:
         return [result for result in self.results if not result.correct]
+
+    def failure_classes(self) -> dict[str, int]:
+        """How many answers went wrong at each stage (a right answer with a wrong short answer
+        counts as "wrong span")."""
+        counts: dict[str, int] = {}
+        for result in self.results:
+            if (failure := result.failure_class) is not None:
+                counts[failure] = counts.get(failure, 0) + 1
+        return counts
 
     def to_dict(self) -> dict:
         return {
@@ -204,6 +239,8 @@ class EvaluationReport:
             "latency_ms": {"p50": round(self.latency_p50_ms, 2), "p95": round(self.latency_p95_ms, 2)},
             "by_kind": {kind: scores.to_dict() for kind, scores in self.by_kind.items()},
             "paraphrased": self.paraphrased.to_dict(),
+            "by_style": {style: scores.to_dict() for style, scores in self.by_style.items()},
+            "failure_classes": self.failure_classes(),
             "failures": [_failure(result) for result in self.failures],
         }
 
@@ -249,8 +286,11 @@ def build_report(results: Sequence[QuestionResult], k: int | None = None) -> Eva
     latencies = [result.latency_ms for result in results] or [0.0]
     by_kind = {kind: Scores.of([r for r in results if r.question.kind == kind])
                for kind in KINDS if any(r.question.kind == kind for r in results)}
+    styles = sorted({r.question.style for r in results if r.question.style})
+    by_style = {style: Scores.of([r for r in results if r.question.style == style]) for style in styles}
     return EvaluationReport(Scores.of(results), by_kind, Scores.of([r for r in results if r.question.paraphrased]),
-                            float(np.percentile(latencies, 50)), float(np.percentile(latencies, 95)), results, k)
+                            float(np.percentile(latencies, 50)), float(np.percentile(latencies, 95)), results, k,
+                            by_style)
 
 
 def format_report(report: EvaluationReport) -> str:
@@ -266,20 +306,27 @@ def format_report(report: EvaluationReport) -> str:
              f"answers: accuracy {_pct(scores.answer_accuracy)} (answerable)  {_pct(scores.accuracy)} (all)  "
              f"short answer {_pct(scores.short_answer_accuracy)}",
              f"citations: cited gold {_pct(scores.cited_gold)}  citation precision {_pct(scores.citation_precision)}",
-             f"not found: precision {_pct(scores.not_found_precision)}  recall {_pct(scores.not_found_recall)}",
+             f"not found: precision {_pct(scores.not_found_precision)}  recall {_pct(scores.not_found_recall)}  "
+             f"false refusals {_pct(scores.false_refusals)} (of answerable)",
+             f"short answers: precision {_pct(scores.short_answer_precision)} (of those shown)  "
+             f"coverage {_pct(scores.short_answer_coverage)} (of answerable)",
              f"latency: p50 {report.latency_p50_ms:.1f} ms  p95 {report.latency_p95_ms:.1f} ms",
              "",
              f"{'kind':<14}{'n':>4}{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR':>7}{'answer':>8}{'all':>7}"]
-    groups = list(report.by_kind.items()) + [("(paraphrased)", report.paraphrased)]
+    groups = (list(report.by_kind.items()) + [("(paraphrased)", report.paraphrased)]
+              + [(f"style:{style}", scores) for style, scores in report.by_style.items()])
     for kind, group in groups:
         lines.append(f"{kind:<14}{group.questions:>4}{_pct(group.recall_at_1):>7}{_pct(group.recall_at_5):>7}"
                      f"{_pct(group.recall_at_10):>7}{_num(group.mrr):>7}{_pct(group.answer_accuracy):>8}"
                      f"{_pct(group.accuracy):>7}")
+    classes = report.failure_classes()
+    if classes:
+        lines += ["", "wrong, by stage: " + ", ".join(f"{name} {count}" for name, count in sorted(classes.items()))]
     failures = report.failures
     lines += ["", f"wrong ({len(failures)}):" if failures else "wrong: none"]
     for result in failures:
         failure = _failure(result)
-        lines.append(f"- [{failure['id']}] {failure['question']}")
+        lines.append(f"- [{failure['id']}] ({result.failure_class}) {failure['question']}")
         lines.append(f"    expected: {failure['expected']}  gold rank: {failure['gold_rank'] or '-'}")
         lines.append(f"    answered: {failure['answered']}")
     return "\n".join(lines)
@@ -291,7 +338,8 @@ def _failure(result: QuestionResult) -> dict:
     answered = "not found" if not result.found else (result.short_answer or result.answer)
     return {"id": question.question_id, "kind": question.kind, "question": question.question,
             "expected": expected, "answered": answered, "answer": result.answer,
-            "found": result.found, "cited": list(result.cited_release_ids), "gold_rank": result.gold_rank}
+            "found": result.found, "cited": list(result.cited_release_ids), "gold_rank": result.gold_rank,
+            "failure_class": result.failure_class}
 
 
 def _mean(values: Sequence[float | bool]) -> float | None:

@@ -117,7 +117,9 @@ def test_report_breaks_down_by_kind_and_paraphrase_and_lists_the_misses():
     assert json.loads(json.dumps(data)) == data
     assert data["failures"][0]["answered"] == "$100 million" and data["failures"][0]["expected"] == "any of ['$102 million']"
     text = format_report(report)
-    assert "recall@5" in text and "[n] question n?" in text and "answered: $100 million" in text
+    assert "recall@5" in text and "[n] (retrieval missed the release) question n?" in text
+    assert "answered: $100 million" in text and "wrong, by stage: retrieval missed the release 1" in text
+    assert data["failure_classes"] == {"retrieval missed the release": 1}
 
 
 @dataclass
@@ -224,3 +226,22 @@ def test_eval_command_prints_one_json_object_or_a_readable_report(tmp_path, fake
     else:
         assert output.startswith("2 questions (1 answerable, 1 unanswerable, 0 paraphrased), answers from the top 3")
         assert "recall@5" in output and "not found: precision" in output
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"answer": "Retno Marsudi"}, None),
+    ({"answer": "Retno Marsudi co-chaired.", "short": "Sergey Lavrov"}, "wrong span"),
+    ({"found": False}, "false refusal"),
+    ({"answer": "Someone else", "retrieved": ("a",)}, "wrong sentence"),
+    ({"answer": "Someone else", "retrieved": ("other/release",)}, "retrieval missed the release"),
+])
+def test_each_wrong_answer_names_the_stage_at_fault(kwargs, expected):
+    assert result(question("w", kind="who"), **kwargs).failure_class == expected
+
+
+def test_short_answer_precision_counts_only_the_short_answers_shown():
+    results = [result(question("a"), answer="Retno Marsudi said", short="Retno Marsudi"),
+               result(question("b"), answer="Retno Marsudi said", short="Lavrov"),
+               result(question("c"), answer="Retno Marsudi said", short=None)]
+    scores = build_report(results).overall
+    assert scores.short_answer_precision == 0.5 and scores.short_answer_coverage == pytest.approx(2 / 3)
