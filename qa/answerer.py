@@ -229,19 +229,26 @@ class ExtractiveAnswerer:
                        sentence_start=sentence.char_start, sentence_end=sentence.char_end)
 
     def _passage_citation(self, n: int, hit: Hit, score: float) -> Citation:
-        row = self.snapshot.chunk_row(hit.chunk_id)
-        release = self.snapshot.releases[hit.release_id]
-        return Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date,
-                        passage=self.snapshot.chunk_text(hit.chunk_id),
-                        char_start=int(self.snapshot.chunk_starts[row]),
-                        char_end=int(self.snapshot.chunk_ends[row]), score=round(float(score), 4),
-                        source_url=release.source_url, source=release.source,
-                        paragraph=int(self.snapshot.chunk_paragraphs[row]))
+        return passage_citation(self.snapshot, n, hit, score)
 
     def _not_found(self, question: str, hits: list[Hit]) -> Answer:
-        citations = [self._passage_citation(n, hit, hit.score)
-                     for n, hit in enumerate(hits[: self.settings.closest_passages], start=1)]
-        return Answer(question, NOT_FOUND_TEXT, None, False, citations, {})
+        return not_found(self.snapshot, question, hits, self.settings.closest_passages)
+
+
+def passage_citation(snapshot: IndexSnapshot, n: int, hit: Hit, score: float) -> Citation:
+    """Citation [n] of a retrieved passage (no sentence chosen in it)."""
+    row = snapshot.chunk_row(hit.chunk_id)
+    release = snapshot.releases[hit.release_id]
+    return Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date,
+                    passage=snapshot.chunk_text(hit.chunk_id), char_start=int(snapshot.chunk_starts[row]),
+                    char_end=int(snapshot.chunk_ends[row]), score=round(float(score), 4),
+                    source_url=release.source_url, source=release.source, paragraph=int(snapshot.chunk_paragraphs[row]))
+
+
+def not_found(snapshot: IndexSnapshot, question: str, hits: list[Hit], closest: int) -> Answer:
+    """"The releases don't say.", with the closest passages offered instead."""
+    citations = [passage_citation(snapshot, n, hit, hit.score) for n, hit in enumerate(hits[:closest], start=1)]
+    return Answer(question, NOT_FOUND_TEXT, None, False, citations, {})
 
 
 def _span_fit(span: Span, kinds: tuple[str, ...]) -> float:

@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default: GRADIO_SERVER_NAME or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: GRADIO_SERVER_PORT or 7860)")
     _add_eval_command(commands)
+    _add_train_command(commands)
     return parser
 
 
@@ -297,3 +298,30 @@ def _open_assistant(settings: Settings):
 
 
 COMMANDS["eval"] = run_eval
+
+
+def _add_train_command(commands) -> None:
+    """`qa train-answerer`: fits the answer model on the dev set and writes qa/data/answer_model.json."""
+    train = commands.add_parser("train-answerer", help="fit the answer model on a labelled question set")
+    train.add_argument("--questions", default="tests/data/dev_questions.jsonl", metavar="QUESTIONS.jsonl",
+                       help="the tuning set (default tests/data/dev_questions.jsonl); never the test set")
+    _index_option(train)
+    train.add_argument("--out", metavar="FILE", help="where to write the model (default qa/data/answer_model.json)")
+
+
+def run_train(args) -> int:
+    from .answer_model import MODEL_FILE
+    from .evaluation import load_questions
+    from .training import AnswerTrainer
+
+    questions = load_questions(args.questions)
+    assistant = _open_assistant(Settings.from_env(index_dir=args.index))
+    model, about = AnswerTrainer(assistant).fit(questions, source=Path(args.questions).as_posix())
+    out = Path(args.out) if args.out else MODEL_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(model.to_dict(), indent=1, sort_keys=True) + "\n")
+    print(f"wrote {out}: {json.dumps(about['cross_validated'])}")
+    return 0
+
+
+COMMANDS["train-answerer"] = run_train

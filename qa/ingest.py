@@ -13,11 +13,12 @@ from .chunker import Chunker, ChunkingSettings
 from .config import Settings
 from .embedder import canonical_model_name
 from .errors import IndexDamagedError, IndexNotFoundError, ModelMismatchError, QAError
+from .entities import EntityTagger
 from .identity import ReleaseIdentity
 from .index_writer import IndexWriter, PreparedRelease
 from .reader import ReleaseReader
 from .records import ReadError, Release
-from .store import IndexStore, LiveGeneration, connect
+from .store import IndexStore, LiveGeneration, check_format, connect
 
 
 @dataclass
@@ -140,6 +141,8 @@ class Ingestor:
                                     "give --rebuild to build a new one from the files given") from None
         except IndexNotFoundError:
             return None
+        if not rebuild:
+            check_format(self.store.index_dir, live.manifest)
         report.warnings.extend(live.warnings)
         self.store.repair_pointer(live)
         return live
@@ -194,6 +197,16 @@ class Ingestor:
     def _embedder_dimension(self, manifest: dict | None) -> int:
         return manifest["dimension"] if manifest else self.embedder.dimension
 
+    def _tag_entities(self, prepared: list[PreparedRelease]) -> None:
+        """Named entities of every sentence, tagged once here so that questions never wait for it."""
+        tagger = EntityTagger(self.settings.ner_model)
+        with tqdm(total=sum(len(item.sentences()) for item in prepared), desc="tagging entities", unit="sentence",
+                  disable=not self.progress) as bar:
+            for item in prepared:
+                texts = item.sentence_texts()
+                item.set_entities(tagger.tag(texts))
+                bar.update(len(texts))
+
     def _prepare(self, releases: list[Release], chunking: ChunkingSettings,
                  report: IngestReport) -> list[PreparedRelease]:
         """Chunks and vectors for each release, embedded in batches under one progress bar."""
@@ -202,6 +215,7 @@ class Ingestor:
         chunker = Chunker(self.embedder.count_tokens, chunking)
         prepared = [PreparedRelease.from_chunks(release, chunker)
                     for release in tqdm(releases, desc="chunking releases", unit="release", disable=not self.progress)]
+        self._tag_entities(prepared)
         jobs = [(item, index) for item in prepared for index in range(len(item.chunks))]
         # Longest first across the whole ingest, as the model sorts within a call: batches of
         # like lengths need little padding, so groups of `step` cost what one big call would.

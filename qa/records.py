@@ -94,6 +94,8 @@ class Hit:
     score: float  # fused score (reciprocal rank fusion)
     dense_score: float | None = None
     bm25_score: float | None = None
+    dense_rank: int | None = None  # 1-based rank in the dense list, None when not in it
+    bm25_rank: int | None = None
 
 
 @dataclass(frozen=True)

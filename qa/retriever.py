@@ -110,6 +110,8 @@ class Retriever:
             for rank, (chunk_id, _) in enumerate(ranking, start=1):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (self.rrf_k + rank)
         dense_scores, bm25_scores = dict(dense), dict(lexical)
+        dense_ranks = {chunk_id: rank for rank, (chunk_id, _) in enumerate(dense, start=1)}
+        bm25_ranks = {chunk_id: rank for rank, (chunk_id, _) in enumerate(lexical, start=1)}
         hits, seen_texts = [], set()
         for chunk_id, score in sorted(fused.items(), key=lambda item: (-item[1], item[0])):
             # The same passage published twice (a statement and its fact-sheet copy) is shown once.
@@ -118,7 +120,8 @@ class Retriever:
                 continue
             seen_texts.add(text)
             release_id = self.snapshot.chunk_release_ids[self.snapshot.chunk_row(chunk_id)]
-            hits.append(Hit(chunk_id, release_id, score, dense_scores.get(chunk_id), bm25_scores.get(chunk_id)))
+            hits.append(Hit(chunk_id, release_id, score, dense_scores.get(chunk_id), bm25_scores.get(chunk_id),
+                            dense_ranks.get(chunk_id), bm25_ranks.get(chunk_id)))
             if len(hits) == k:
                 break
         return hits

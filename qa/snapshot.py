@@ -13,7 +13,8 @@ import numpy as np
 
 from .bm25_index import BM25Index
 from .errors import IndexDamagedError
-from .store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, connect)
+from .entities import Entity
+from .store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, check_format, connect)
 
 # What reading a damaged file raises: faiss (RuntimeError), numpy (ValueError, EOFError),
 # sqlite3 (DatabaseError), bm25s (ValueError, KeyError, OSError).
@@ -93,6 +94,7 @@ class IndexSnapshot:
         failed: dict[Path, str] = {}
         while True:
             live = store.live(failed=failed)
+            check_format(store.index_dir, live.manifest)
             try:
                 return cls(live.folder, live.manifest, live.warnings)
             except _LOAD_ERRORS as error:
@@ -135,6 +137,13 @@ class IndexSnapshot:
             "WHERE release_id = ? AND char_start >= ? AND char_end <= ? ORDER BY char_start",
             (self.chunk_release_ids[row], int(self.chunk_starts[row]), int(self.chunk_ends[row])))
         return [StoredSentence(*tuple(r)) for r in rows]
+
+    def sentence_entities(self, release_id: str, start: int, end: int) -> list[Entity]:
+        """Entities tagged at ingest inside [start, end) of a release, offsets relative to `start`."""
+        rows = self.connection.execute(
+            "SELECT char_start, char_end, label FROM entities WHERE release_id = ? AND char_start >= ? "
+            "AND char_end <= ? ORDER BY char_start", (release_id, start, end))
+        return [Entity(row[0] - start, row[1] - start, row[2]) for row in rows]
 
     def sentence_vector_rows(self, sentence_ids: list[int]) -> np.ndarray:
         rows = np.searchsorted(self.sentence_ids, np.asarray(sentence_ids, dtype=np.int64))

@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import IndexDamagedError, IndexNotFoundError, QAError
+from .errors import IndexDamagedError, IndexFormatError, IndexNotFoundError, QAError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: named entities of each sentence (table entities)
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
 DATABASE_FILE = "meta.sqlite"
@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS sentences (
     sentence_id INTEGER PRIMARY KEY AUTOINCREMENT, release_id TEXT NOT NULL, paragraph INTEGER NOT NULL,
     char_start INTEGER NOT NULL, char_end INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sentences_by_position ON sentences(release_id, char_start);
+CREATE TABLE IF NOT EXISTS entities (
+    release_id TEXT NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, label TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entities_by_position ON entities(release_id, char_start);
 """
 
 
@@ -146,9 +149,7 @@ class IndexStore:
 
     def manifest(self) -> dict:
         manifest = self.live().manifest
-        if manifest.get("format_version") != FORMAT_VERSION:
-            raise QAError(f"index {str(self.index_dir)!r} has format {manifest.get('format_version')}, "
-                          f"this version reads format {FORMAT_VERSION}; rebuild it with qa ingest")
+        check_format(self.index_dir, manifest)
         return manifest
 
     def repair_pointer(self, live: LiveGeneration) -> None:
@@ -212,6 +213,14 @@ class IndexStore:
         for folder in self.generations():
             if folder not in (previous, final) and _generation_number(folder) < _generation_number(previous):
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_format(index_dir: Path, manifest: dict) -> None:
+    """Refuses an index written in another format, saying how to rebuild it."""
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexFormatError(f"index {str(index_dir)!r} has format {manifest.get('format_version')}, this version "
+                               f"reads format {FORMAT_VERSION} (it stores each sentence's named entities); rebuild it: "
+                               f"qa ingest YOUR-RELEASES --index {index_dir} --rebuild")
 
 
 def verify(folder: Path, checksums: bool | None = None) -> tuple[dict, list[str]]:

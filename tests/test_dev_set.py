@@ -67,3 +67,18 @@ def test_every_gold_release_is_in_the_index(dev_assistant):
     unknown = sorted({release_id for question in load_questions(DEV_QUESTIONS)
                       for release_id in question.gold_doc_ids if release_id not in releases})
     assert not unknown, f"gold_doc_ids naming no release of the index: {unknown}"
+
+
+def test_the_shipped_answer_model_is_what_train_answerer_fits(dev_assistant):
+    """qa/data/answer_model.json is rebuilt by `qa train-answerer` from the dev set over this index."""
+    import numpy as np
+
+    from qa.answer_model import AnswerModel
+    from qa.training import AnswerTrainer
+
+    fitted, _ = AnswerTrainer(dev_assistant).fit(load_questions(DEV_QUESTIONS), source="tests/data/dev_questions.jsonl")
+    shipped = AnswerModel.load()
+    assert fitted.answer_threshold == pytest.approx(shipped.answer_threshold, abs=1e-4)
+    assert fitted.span_threshold == pytest.approx(shipped.span_threshold, abs=1e-4)
+    for part in ("question_type", "list_question", "sentence", "answerable", "span"):
+        assert np.allclose(getattr(fitted, part).coef, getattr(shipped, part).coef, atol=1e-3), part

@@ -1,0 +1,150 @@
+"""The fitted answer model: logistic regressions read from a small JSON file, applied with numpy.
+
+Five parts, each fitted on the dev set by `qa train-answerer` (`qa/training.py`):
+- question kinds: P(who | when | where | number | list | what) from the question's vector (the
+  embedding model's, already computed for retrieval), fitted on the kinds the dev set labels;
+- list: P(the question asks for several names) from the same vector;
+- sentence: P(this sentence answers) from `answer_features.FEATURES`;
+- answerable: P(the best sentence answers) from what the best few sentences look like, with the
+  threshold under which the answer is "not found", chosen by cross-validation;
+- span: P(this entity of the chosen sentence is the short answer), with the threshold under
+  which no short answer is shown, chosen by cross-validation for precision.
+
+Example:
+    model = AnswerModel.load()                 # qa/data/answer_model.json
+    types = model.question_types(query_vector)  # {"person": 0.91, ...}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ConfigurationError
+
+MODEL_FILE = Path(__file__).parent / "data" / "answer_model.json"
+QUESTION_CLASSES = ("who", "when", "where", "number", "list", "what")  # the dev set's kinds of answerable question
+ENTITY_TYPES = ("person", "org", "place", "date", "money", "percent", "number")
+ANSWERABLE_FEATURES = ("best", "margin", "second", "best_type_fit", "best_type_missing", "best_release_lexical",
+                       "best_lexical", "best_dense", "best_year_mismatch", "best_hit_rank", "best_missing_idf_passage",
+                       "best_missing_idf_release", "best_names_missing_passage", "best_names_missing_release",
+                       "least_names_missing")
+SPAN_FEATURES = ("type_probability", *(f"span_{name}" for name in ENTITY_TYPES), "distance",
+                 "first_of_type", "words", "position")
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A fitted logistic regression on standardised inputs (binary, or one row per class)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # (features,) or (classes, features)
+    intercept: np.ndarray  # () or (classes,)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Logistic":
+        mean, scale, coef, intercept = (np.asarray(data[name], dtype=np.float64)
+                                        for name in ("mean", "scale", "coef", "intercept"))
+        return cls(mean, np.where(scale > 0, scale, 1.0), coef, intercept)
+
+    def to_dict(self) -> dict:
+        """Ten significant digits: the file stays small and reads back to the same decisions."""
+        return {name: _significant(getattr(self, name)) for name in ("mean", "scale", "coef", "intercept")}
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        standard = (np.atleast_2d(rows) - self.mean) / self.scale
+        return standard @ self.coef.T + self.intercept
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        """P(positive) per row (binary)."""
+        return 1.0 / (1.0 + np.exp(-self.logits(rows).reshape(-1)))
+
+    def class_probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """Softmax over classes per row (multinomial)."""
+        logits = self.logits(rows)
+        logits -= logits.max(axis=1, keepdims=True)
+        exponentials = np.exp(logits)
+        return exponentials / exponentials.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    """The five fitted parts and the two thresholds; see the module docstring."""
+
+    question_type: Logistic
+    list_question: Logistic
+    sentence: Logistic
+    answerable: Logistic
+    span: Logistic
+    answer_threshold: float  # below it: "The releases don't say."
+    span_threshold: float  # below it: no short answer, the sentence alone
+    list_threshold: float = 0.5
+    about: dict | None = None  # what it was fitted on, and its cross-validated figures
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "AnswerModel":
+        path = Path(path) if path else MODEL_FILE
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise ConfigurationError(f"the answer model {str(path)!r} is missing; rebuild it with "
+                                     "qa train-answerer") from None
+        except ValueError as error:
+            raise ConfigurationError(f"the answer model {str(path)!r} is not valid JSON ({error})") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def load_if_present(cls, path: str | Path | None = None) -> "AnswerModel | None":
+        """The model, or None when its file is missing (an index can still be opened to train one)."""
+        return cls.load(path) if (Path(path) if path else MODEL_FILE).is_file() else None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "AnswerModel":
+        parts = {name: Logistic.from_dict(data[name])
+                 for name in ("question_type", "list_question", "sentence", "answerable", "span")}
+        return cls(**parts, answer_threshold=float(data["answer_threshold"]),
+                   span_threshold=float(data["span_threshold"]), list_threshold=float(data.get("list_threshold", 0.5)),
+                   about=data.get("about"))
+
+    def to_dict(self) -> dict:
+        parts = {name: getattr(self, name).to_dict()
+                 for name in ("question_type", "list_question", "sentence", "answerable", "span")}
+        return {**parts, "answer_threshold": round(self.answer_threshold, 6),
+                "span_threshold": round(self.span_threshold, 6), "list_threshold": round(self.list_threshold, 6),
+                "about": self.about}
+
+    def question_types(self, query_vector: np.ndarray) -> dict[str, float]:
+        probabilities = self.question_type.class_probabilities(np.asarray(query_vector, dtype=np.float64))[0]
+        return dict(zip(QUESTION_CLASSES, probabilities.tolist()))
+
+    def is_list_question(self, query_vector: np.ndarray) -> bool:
+        return float(self.list_question.probability(np.asarray(query_vector, dtype=np.float64))[0]) >= self.list_threshold
+
+
+def answerable_features(probabilities: np.ndarray, candidates) -> np.ndarray:
+    """What the answerable part reads: the best sentence's probability, its margin over the
+    next, and the best sentence's own features (candidates sorted best first)."""
+    best = candidates[0].features
+    second = float(probabilities[1]) if len(probabilities) > 1 else 0.0
+    values = {"best": _logit(probabilities[0]), "margin": _logit(probabilities[0]) - _logit(second),
+              "second": _logit(second), "best_type_fit": best["type_fit"], "best_type_missing": best["type_missing"],
+              "best_release_lexical": best["release_lexical"], "best_lexical": best["lexical"],
+              "best_dense": best["dense"], "best_year_mismatch": best["year_mismatch"], "best_hit_rank": best["hit_rank"],
+              "least_names_missing": min(c.features["names_missing_release"] for c in candidates),
+              **{f"best_{name}": best[name] for name in ("missing_idf_passage", "missing_idf_release",
+                                                          "names_missing_passage", "names_missing_release")}}
+    return np.asarray([values[name] for name in ANSWERABLE_FEATURES], dtype=np.float64)
+
+
+def _significant(values: np.ndarray):
+    rounded = np.vectorize(lambda value: float(f"{value:.10g}"))(np.asarray(values, dtype=np.float64))
+    return rounded.tolist()
+
+
+def _logit(probability: float) -> float:
+    probability = min(max(float(probability), 1e-6), 1 - 1e-6)
+    return float(np.log(probability / (1 - probability)))

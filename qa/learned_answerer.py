@@ -1,0 +1,157 @@
+"""Extractive answers chosen by a fitted model: the sentence that answers, a short answer when sure, or "not found".
+
+Work in progress (the answer-stage issue): fitted and measured by cross-validation on the dev
+set, not yet the stage `Assistant.ask` uses; `qa/answerer.py` still answers.
+
+Every sentence of the retrieved passages is scored by the sentence model (`answer_model.py`)
+over its features (`answer_features.py`); the best one answers if the answerable model's
+probability clears its cross-validated threshold, else the releases "don't say" and the
+closest passages are offered. The short answer is the entity of that sentence the span model
+rates highest, shown only above its threshold (chosen for precision). An answer quotes one
+release; a question asking for several names may add sentences of others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .answer_features import Candidate, FeatureBuilder, span_features
+from .answer_model import AnswerModel, answerable_features
+from .answerer import not_found, passage_citation
+from .entities import Entity
+from .evidence import RELATIVE_DAYS, normalise, readable_date, relative_day_spans
+from .records import Answer, Citation, Hit
+from .snapshot import IndexSnapshot
+
+_HONORIFICS = ("H.E. ", "H.E ", "HE ", "Mr. ", "Mrs. ", "Ms. ", "Dr. ")
+
+
+@dataclass(frozen=True)
+class LearnedAnswerSettings:
+    """How many closest passages a "not found" shows, how many sentences a list answer quotes."""
+
+    closest_passages: int = 3
+    max_list_sentences: int = 3
+
+
+@dataclass(frozen=True)
+class SpanChoice:
+    """An entity of the answer sentence, rated as the short answer."""
+
+    text: str
+    kind: str
+    probability: float
+
+
+@dataclass
+class AnswerTrace:
+    """Everything the answer stage decided, for `qa ask --explain`; the answer does not depend on it."""
+
+    question_types: dict[str, float]
+    list_question: bool
+    candidates: list[Candidate] = field(default_factory=list)  # best first
+    answerable_probability: float | None = None
+    answer_threshold: float = 0.0
+    spans: list[SpanChoice] = field(default_factory=list)  # best first
+    span_threshold: float = 0.0
+
+
+class LearnedAnswerer:
+    """Picks answer sentences from retrieved chunks with the fitted model; never writes text of its own.
+
+    Example:
+        answer = LearnedAnswerer(snapshot).answer(question, query_vector, hits)
+        answer, trace = LearnedAnswerer(snapshot).answer_with_trace(question, query_vector, hits)
+    """
+
+    def __init__(self, snapshot: IndexSnapshot, settings: LearnedAnswerSettings | None = None,
+                 model: AnswerModel | None = None):
+        self.snapshot = snapshot
+        self.settings = settings or LearnedAnswerSettings()
+        self.model = model or AnswerModel.load_if_present()
+        self.features = FeatureBuilder(snapshot)
+
+    def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Answer:
+        return self.answer_with_trace(question, query_vector, hits)[0]
+
+    def answer_with_trace(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> tuple[Answer, AnswerTrace]:
+        model = self.model or AnswerModel.load()  # raises, saying how to build it, when there is none
+        trace = AnswerTrace(model.question_types(query_vector), model.is_list_question(query_vector),
+                            answer_threshold=model.answer_threshold, span_threshold=model.span_threshold)
+        candidates = self.features.build(question, query_vector, hits, trace.question_types)
+        if not candidates:
+            return self._not_found(question, hits), trace
+        probabilities = model.sentence.probability(np.vstack([c.vector() for c in candidates]))
+        for candidate, probability in zip(candidates, probabilities):
+            candidate.probability = float(probability)
+        ranked = sorted(candidates, key=lambda c: (-c.probability, c.hit_rank, c.sentence.char_start))
+        trace.candidates = ranked
+        ranked_probabilities = np.asarray([c.probability for c in ranked])
+        trace.answerable_probability = float(
+            model.answerable.probability(answerable_features(ranked_probabilities, ranked))[0])
+        if trace.answerable_probability < model.answer_threshold:
+            return self._not_found(question, hits), trace
+        chosen = self._chosen(ranked, trace.list_question)
+        trace.spans = self._rated_spans(question, chosen, trace)
+        citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
+        text = " ".join(f"{candidate.text} [{n}]" for n, candidate in enumerate(chosen, start=1))
+        return Answer(question, text, self._short_answer(trace), True, citations, {}), trace
+
+    def _chosen(self, ranked: list[Candidate], list_question: bool) -> list[Candidate]:
+        """The best sentence; for a list question, other sentences the model also rates as answers."""
+        best = ranked[0]
+        if not list_question:
+            return [best]
+        others = [c for c in ranked[1:] if c.probability >= 0.5 and c.text != best.text]
+        return [best] + others[: self.settings.max_list_sentences - 1]
+
+    def _rated_spans(self, question: str, chosen: list[Candidate], trace: AnswerTrace) -> list[SpanChoice]:
+        asked = normalise(question)
+        terms = self.features.question_terms(question)
+        rated = []
+        for candidate in chosen:
+            spans = self.features.answer_entities(candidate, asked)
+            if not spans:
+                continue
+            probabilities = self.model.span.probability(span_features(candidate, spans, trace.question_types, terms))
+            release_date = self.snapshot.releases[candidate.hit.release_id].date
+            rated += [SpanChoice(_span_text(candidate.text, entity, release_date), kind, float(probability))
+                      for (entity, kind), probability in zip(spans, probabilities)]
+        return sorted(rated, key=lambda span: -span.probability)
+
+    def _short_answer(self, trace: AnswerTrace) -> str | None:
+        sure = [span for span in trace.spans if span.probability >= trace.span_threshold]
+        if not sure:
+            return None
+        if not trace.list_question:
+            return sure[0].text
+        values = []
+        for span in sure:  # every entity the span model is sure of: the names a list question asks for
+            if span.text not in values:
+                values.append(span.text)
+        return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
+
+    def _citation(self, n: int, candidate: Candidate) -> Citation:
+        sentence = candidate.sentence
+        return replace(self._passage_citation(n, candidate.hit, candidate.probability), sentence=candidate.text,
+                       sentence_start=sentence.char_start, sentence_end=sentence.char_end)
+
+    def _passage_citation(self, n: int, hit: Hit, score: float) -> Citation:
+        return passage_citation(self.snapshot, n, hit, score)
+
+    def _not_found(self, question: str, hits: list[Hit]) -> Answer:
+        return not_found(self.snapshot, question, hits, self.settings.closest_passages)
+
+
+def _span_text(text: str, entity: Entity, release_date: str | None) -> str:
+    """The short answer an entity gives: "today" as the release's date, a name without its honorific."""
+    value = text[entity.start:entity.end]
+    if value.lower() in RELATIVE_DAYS and release_date:
+        spans = relative_day_spans(value, release_date)
+        return readable_date(spans[0].value) if spans else value
+    for honorific in _HONORIFICS:
+        if value.startswith(honorific) and len(value) > len(honorific) + 2:
+            return value[len(honorific):]
+    return value
