@@ -199,13 +199,13 @@ class Ingestor:
 
     def _tag_entities(self, prepared: list[PreparedRelease]) -> None:
         """Named entities of every sentence, tagged once here so that questions never wait for it."""
-        tagger = EntityTagger(self.settings.ner_model)
-        with tqdm(total=sum(len(item.sentences()) for item in prepared), desc="tagging entities", unit="sentence",
+        texts = [item.sentence_texts() for item in prepared]
+        tagged = EntityTagger(self.settings.ner_model).tag_iter([text for group in texts for text in group])
+        with tqdm(total=sum(map(len, texts)), desc="tagging entities", unit="sentence",
                   disable=not self.progress) as bar:
-            for item in prepared:
-                texts = item.sentence_texts()
-                item.set_entities(tagger.tag(texts))
-                bar.update(len(texts))
+            for item, group in zip(prepared, texts):
+                item.set_entities([next(tagged) for _ in group])
+                bar.update(len(group))
 
     def _prepare(self, releases: list[Release], chunking: ChunkingSettings,
                  report: IngestReport) -> list[PreparedRelease]:
