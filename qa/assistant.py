@@ -18,7 +18,7 @@ from .question import QuestionAnalyzer
 from .records import Answer, Hit
 from .retriever import Filters, Retriever
 from .snapshot import IndexSnapshot
-from .store import CURRENT_FILE, IndexStore
+from .store import IndexStore
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,6 @@ class _Stages:
     retriever: Retriever
     analyzer: QuestionAnalyzer
     answerer: ExtractiveAnswerer
-
-
-def _stamp(store: IndexStore) -> tuple | None:
-    """What changes when CURRENT is replaced (os.replace gives a new inode)."""
-    try:
-        info = (store.index_dir / CURRENT_FILE).stat()
-    except OSError:
-        return None
-    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 @dataclass(frozen=True)
@@ -84,7 +75,7 @@ class Assistant:
         self.settings = settings
         self.answer_settings = answer_settings or AnswerSettings()
         self._reload_lock = threading.Lock()
-        self._pointer_stamp = _stamp(IndexStore(settings.index_dir))
+        self._pointer_stamp = IndexStore(settings.index_dir).pointer_stamp()
         self._previous: IndexSnapshot | None = None
         self._stages = self._build_stages(snapshot)
 
@@ -207,10 +198,11 @@ class Assistant:
         """
         with self._reload_lock:
             store = IndexStore(self.settings.index_dir)
-            self._pointer_stamp = _stamp(store)
-            if store.live().folder == self.snapshot.folder:
+            self._pointer_stamp = store.pointer_stamp()
+            live = store.live()
+            if live.folder == self.snapshot.folder:
                 return False
-            snapshot = IndexSnapshot.open(self.settings.index_dir)
+            snapshot = IndexSnapshot.open(self.settings.index_dir, live)
             if self._previous is not None:
                 self._previous.close()
             self._previous, self._stages = self.snapshot, self._build_stages(snapshot)
@@ -219,7 +211,7 @@ class Assistant:
     def refresh(self) -> bool:
         """Reloads when CURRENT changed since the last look (an ingest by the CLI or another
         process): one stat of a small file, cheap enough to call before every question."""
-        if _stamp(IndexStore(self.settings.index_dir)) == self._pointer_stamp:
+        if IndexStore(self.settings.index_dir).pointer_stamp() == self._pointer_stamp:
             return False
         return self.reload()
 

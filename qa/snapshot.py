@@ -14,7 +14,8 @@ import numpy as np
 from .bm25_index import BM25Index
 from .errors import IndexDamagedError
 from .entities import Entity
-from .store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, check_format, connect)
+from .store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, LiveGeneration,
+                    check_format, connect)
 
 # What reading a damaged file raises: faiss (RuntimeError), numpy (ValueError, EOFError),
 # sqlite3 (DatabaseError), bm25s (ValueError, KeyError, OSError).
@@ -88,17 +89,21 @@ class IndexSnapshot:
                 raise IndexDamagedError(f"{have:,} {what}, the manifest says {expected:,}")
 
     @classmethod
-    def open(cls, index_dir: str | Path) -> "IndexSnapshot":
-        """The live generation; one whose files fail to load is passed over for the previous one."""
+    def open(cls, index_dir: str | Path, live: LiveGeneration | None = None) -> "IndexSnapshot":
+        """The live generation; one whose files fail to load is passed over for the previous one.
+
+        `live`: the generation `IndexStore.live` just verified, so that it is not checked twice.
+        """
         store = IndexStore(index_dir)
         failed: dict[Path, str] = {}
         while True:
-            live = store.live(failed=failed)
+            live = live or store.live(failed=failed)
             check_format(store.index_dir, live.manifest)
             try:
                 return cls(live.folder, live.manifest, live.warnings)
             except _LOAD_ERRORS as error:
                 failed[live.folder] = " ".join(str(error).split())[:200] or type(error).__name__
+                live = None
 
     def _load_releases(self) -> dict[str, ReleaseInfo]:
         rows = self.connection.execute(

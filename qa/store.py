@@ -117,8 +117,7 @@ class IndexStore:
         if not (self.index_dir / CURRENT_FILE).is_file() and candidates:
             warnings.append(f"{CURRENT_FILE} is missing in {str(self.index_dir)!r}")
         for folder in candidates:
-            manifest, problems = verify(folder, checksums)
-            problems = problems or ([failed[folder]] if folder in failed else [])
+            manifest, problems = ({}, [failed[folder]]) if folder in failed else verify(folder, checksums)
             if not problems:
                 if damaged:
                     warnings.append(f"answering from {folder.name}, the newest generation that verifies "
@@ -144,13 +143,18 @@ class IndexStore:
         except QAError:
             return None
 
-    def require_generation(self) -> Path:
-        return self.live().folder
-
     def manifest(self) -> dict:
         manifest = self.live().manifest
         check_format(self.index_dir, manifest)
         return manifest
+
+    def pointer_stamp(self) -> tuple | None:
+        """What changes when CURRENT is replaced (os.replace gives a new inode); None without one."""
+        try:
+            info = (self.index_dir / CURRENT_FILE).stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns, info.st_size
 
     def repair_pointer(self, live: LiveGeneration) -> None:
         """Points CURRENT at `live` when it named nothing or a damaged generation (writers only)."""
