@@ -129,9 +129,7 @@ def run_status(args) -> int:
     for key, value in asdict(status).items():
         if key != "warnings":
             print(f"{key}: {value}")
-    for warning in status.warnings:
-        print(f"qa: warning: {warning}", file=sys.stderr)
-    return 1 if status.warnings else 0
+    return _warned(status.warnings)
 
 
 def run_check(args) -> int:
@@ -139,13 +137,18 @@ def run_check(args) -> int:
 
     index_dir = Settings.from_env(index_dir=args.index).index_dir
     status = IndexStatus.read(index_dir, checksums=True)
-    for warning in status.warnings:
-        print(f"qa: warning: {warning}", file=sys.stderr)
-    if status.warnings:
+    if _warned(status.warnings):
         return 1
     print(f"{status.generation}: every file matches its checksum ({status.releases} releases, "
           f"{status.chunks} chunks)")
     return 0
+
+
+def _warned(warnings) -> int:
+    """Prints each warning on stderr; 1 when there was any (the index is damaged), else 0."""
+    for warning in warnings:
+        print(f"qa: warning: {warning}", file=sys.stderr)
+    return 1 if warnings else 0
 
 
 def run_serve(args) -> int:
@@ -255,8 +258,8 @@ def run_eval(args) -> int:
     sets = {path: load_questions(path) for path in args.questions}  # a bad file fails before the model loads
     if args.k is not None and args.k < 1:
         raise QAError(f"k must be greater than 0. Currently, k is {args.k}")
-    with _evaluation_index(args) as settings:
-        assistant = _open_assistant(settings)
+    with _evaluation_index(args) as (settings, embedder):
+        assistant = _open_assistant(settings, embedder)
         reports = {path: Evaluator(assistant, k=args.k).run(questions) for path, questions in sets.items()}
     first, *others = reports
     gaps = {path: 100 * (reports[first].overall.answer_accuracy - reports[path].overall.answer_accuracy)
@@ -279,22 +282,22 @@ def _evaluation_index(args):
     """Settings of the index to evaluate: the one given, or one built from --corpus for the run."""
     settings = Settings.from_env(index_dir=args.index)
     if not args.corpus:
-        yield settings
+        yield settings, None
         return
     from .ingest import Ingestor
 
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as folder:
         settings = settings.with_values(index_dir=args.index or Path(folder) / "index")
-        report = Ingestor(settings, progress=not args.json).run(args.corpus)
-        for error in report.errors:
+        ingestor = Ingestor(settings, progress=not args.json)
+        for error in ingestor.run(args.corpus).errors:
             print(f"qa: skipped {error}", file=sys.stderr)
-        yield settings
+        yield settings, ingestor.embedder  # the model loaded for the build answers too
 
 
-def _open_assistant(settings: Settings):
+def _open_assistant(settings: Settings, embedder=None):
     from .assistant import Assistant
 
-    return Assistant.open(settings=settings)
+    return Assistant.open(settings=settings, embedder=embedder)
 
 
 COMMANDS["eval"] = run_eval

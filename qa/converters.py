@@ -62,12 +62,12 @@ class DocumentConverter:
     def convert(self, name: str, data: bytes) -> ConvertedDocument:
         suffix = Path(name).suffix.lower()
         if suffix in (".html", ".htm"):
-            _check_size(len(data), self.max_chars, _MARKUP_PER_CHAR, "of HTML")
+            check_text_size(len(data), self.max_chars, _MARKUP_PER_CHAR, "of HTML")
             return html_to_document(data)
         if suffix == ".pdf":
             return pdf_to_document(data, self.max_chars)
         if suffix == ".docx":
-            _check_size(_docx_xml_bytes(data), self.max_chars, _MARKUP_PER_CHAR, "of XML once unzipped")
+            check_text_size(_docx_xml_bytes(data), self.max_chars, _MARKUP_PER_CHAR, "of XML once unzipped")
             return docx_to_document(data)
         raise ReleaseReadError(f"cannot convert {suffix or '(no extension)'!r} files; "
                                f"convertible: {', '.join(CONVERTIBLE_SUFFIXES)}")
@@ -120,7 +120,7 @@ def pdf_to_document(data: bytes, max_chars: int | None = None) -> ConvertedDocum
         for page in reader.pages:
             pages.append((page.extract_text() or "").splitlines())
             total += sum(len(line) for line in pages[-1])
-            _check_size(total, max_chars, 1, "of text and more")
+            check_text_size(total, max_chars, 1, "of text and more")
     except ReleaseReadError:
         raise
     except Exception as error:  # noqa: BLE001 - pypdf raises many types on damaged files
@@ -155,7 +155,7 @@ def docx_to_document(data: bytes) -> ConvertedDocument:
     return ConvertedDocument(text, metadata)
 
 
-def _check_size(size: int, max_chars: int | None, per_char: int, what: str) -> None:
+def check_text_size(size: int, max_chars: int | None, per_char: int, what: str) -> None:
     """Refuses a file whose `size` (bytes of markup, or characters) means text over `max_chars`."""
     if max_chars is not None and size > max_chars * per_char:
         unit = "characters" if per_char == 1 else "bytes"

@@ -23,7 +23,7 @@ import yaml
 from tqdm import tqdm
 
 from .cleaner import CleanedRelease, Cleaner
-from .converters import CONVERTIBLE_SUFFIXES, DocumentConverter
+from .converters import CONVERTIBLE_SUFFIXES, DocumentConverter, check_text_size
 from .errors import ReleaseReadError
 from .identity import is_file_identified
 from .records import ReadError, Release
@@ -138,7 +138,7 @@ class ReleaseReader:
             return [], [ReadError(str(file), f"not valid UTF-8 (byte {error.start})")]
         try:
             release = self._read_text(file, root, text, markdown=name.endswith(".md"))
-        except _BadRelease as error:
+        except ReleaseReadError as error:
             return [], [ReadError(str(file), str(error))]
         return [(release, None)], []
 
@@ -158,7 +158,7 @@ class ReleaseReader:
             document = self.converter.convert(file.name, data)
             release = self._release(document.metadata, document.text, False,
                                     file.relative_to(root).as_posix(), file, root)
-        except (ReleaseReadError, _BadRelease) as error:
+        except ReleaseReadError as error:
             return [], [ReadError(str(file), str(error))]
         return [(release, None)], []
 
@@ -190,7 +190,7 @@ class ReleaseReader:
                     record = _json_record(raw, line_start, first=number == 1)
                     release = self._release(record, record["text"], True, f"{relative}#{number}",
                                             file, root)
-                except _BadRelease as error:
+                except ReleaseReadError as error:
                     errors.append(ReadError(str(file), str(error), number))
                     continue
                 found.append((release, number))
@@ -208,9 +208,7 @@ class ReleaseReader:
         """A Release from metadata and text; `fallback_id` serves when no doc_id or id is given."""
         if not text.strip():
             raise _BadRelease("no text")
-        if self.max_chars is not None and len(text) > self.max_chars:
-            raise _BadRelease(f"{len(text):,} characters of text, over the limit of {self.max_chars:,} characters "
-                              "(QA_MAX_UPLOAD_CHARS; qa ingest --max-chars raises it)")
+        check_text_size(len(text), self.max_chars, 1, "of text")
         title = metadata.get("title")
         cleaned: CleanedRelease = self.cleaner.clean(
             text, title=str(title) if title not in (None, "") else None,
@@ -229,7 +227,7 @@ class ReleaseReader:
             origin=str(file))
 
 
-class _BadRelease(Exception):
+class _BadRelease(ReleaseReadError):
     """One release (a file or a JSONL line) that cannot be used; the message is for users."""
 
 

@@ -141,9 +141,9 @@ class Uploads:
         A different release uploaded under a name already used is saved as "name-2.txt" (then
         -3 ...), never over the earlier one.
         """
-        stem, suffix = safe_name[: -len(Path(safe_name).suffix) or None], Path(safe_name).suffix
+        name = Path(safe_name)
         for number in range(1, 10_000):
-            candidate = safe_name if number == 1 else f"{stem}-{number}{suffix}"
+            candidate = safe_name if number == 1 else f"{name.stem}-{number}{name.suffix}"
             destination = (self.folder / candidate).resolve()
             if destination.parent != self.folder.resolve():  # safe_file_name already rules this out
                 raise QAError(f"upload name {safe_name!r} would leave the uploads folder")
