@@ -71,7 +71,6 @@ class FeatureBuilder:
 
     def __init__(self, snapshot: IndexSnapshot):
         self.snapshot = snapshot
-        self._chunk_count = max(1, len(snapshot.chunk_ids))
         self._release_terms = lru_cache(maxsize=2048)(self._terms_of_release)
         self._chunk_terms = lru_cache(maxsize=4096)(self._terms_of_chunk)
 
@@ -86,7 +85,6 @@ class FeatureBuilder:
         sentence_tokens = [set(tokens) for tokens in tokenize([c.text for c in candidates])]
         lexical = [_share(terms, tokens) for tokens in sentence_tokens]
         predicate, named = self.split_terms(question, terms)
-        asked = normalise(question)
         years = set(YEARS.findall(question))
         names = question_names(question)
         top_bm25 = max((hit.bm25_score or 0.0) for hit in hits) or 1.0
@@ -103,7 +101,6 @@ class FeatureBuilder:
                 "hit_rank": 1.0 / (1.0 + candidate.hit_rank), "hit_dense": candidate.hit.dense_score or 0.0,
                 "hit_bm25": (candidate.hit.bm25_score or 0.0) / top_bm25,
                 "top_release": float(candidate.hit.release_id == hits[0].release_id),
-                **self.type_features(candidate, asked, type_probabilities),
                 **self._form_features(candidate),
                 **self._year_features(candidate, years),
                 **self._missing_features(candidate, terms, names),
@@ -111,15 +108,21 @@ class FeatureBuilder:
                 "name_lexical": _share(named, sentence_tokens[index]),
                 "name_passage_lexical": _share(named, self._chunk_terms(candidate.hit.chunk_id)),
             }
-            candidate.features["type_near_predicate"] = self._type_near(candidate, asked, type_probabilities, predicate)
+        self.retype(question, candidates, type_probabilities)
         return candidates
 
+    def retype(self, question: str, candidates: list[Candidate], type_probabilities: dict[str, float]) -> None:
+        """Sets the features that depend on what the question asks for (the fitted kind model's
+        guess): entity-type fit and how close a wanted entity sits to the question's predicate."""
+        asked = normalise(question)
+        predicate, _ = self.split_terms(question, self.question_terms(question))
+        for candidate in candidates:
+            candidate.features.update(self.type_features(candidate, asked, type_probabilities))
+            candidate.features["type_near_predicate"] = self._type_near(candidate, asked, type_probabilities,
+                                                                        predicate)
+
     def question_terms(self, question: str) -> dict[str, float]:
-        """The question's stemmed words with their idf over the index's passages."""
-        frequencies = self.snapshot.document_frequencies
-        return {term: math.log(1 + (self._chunk_count - frequencies.get(term, 0) + 0.5)
-                               / (frequencies.get(term, 0) + 0.5))
-                for term in tokenize([question])[0] if term and term not in QUESTION_WORDS}
+        return question_terms(self.snapshot, question)
 
     def _type_near(self, candidate: Candidate, asked: str, probabilities: dict[str, float],
                    predicate: dict[str, float]) -> float:
@@ -214,6 +217,14 @@ class FeatureBuilder:
         release_id = self.snapshot.chunk_release_ids[self.snapshot.chunk_row(chunk_id)]
         return frozenset(tokenize([f"{self.snapshot.releases[release_id].title}\n"
                                    f"{self.snapshot.chunk_text(chunk_id)}"])[0])
+
+
+def question_terms(snapshot: IndexSnapshot, question: str,
+                   skip: frozenset[str] | set[str] = QUESTION_WORDS) -> dict[str, float]:
+    """The question's stemmed words with their idf over the index's passages, `skip` left out."""
+    frequencies, count = snapshot.document_frequencies, max(1, len(snapshot.chunk_ids))
+    return {term: math.log(1 + (count - frequencies.get(term, 0) + 0.5) / (frequencies.get(term, 0) + 0.5))
+            for term in tokenize([question])[0] if term and term not in skip}
 
 
 def type_probability(entity_type: str, probabilities: dict[str, float]) -> float:

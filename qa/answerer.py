@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 
-from .bm25_index import stem_words, tokenize
+from .answer_features import question_terms as weighted_terms
+from .answer_features import term_positions
+from .bm25_index import tokenize
 from .evidence import RELATIVE_DAYS, YEAR, entity_in, normalise, readable_date, relative_day_spans
 from .question import QuestionAnalyzer, QuestionInfo
 from .records import Answer, Citation, Hit, Span
@@ -17,6 +18,8 @@ from .snapshot import IndexSnapshot, StoredSentence
 from .spans import SpanFinder
 
 NOT_FOUND_TEXT = "The releases don't say."
+# The rule-based stage's question words, kept as its pinned figures were measured: "does" never
+# matches (questions are stemmed first: "doe"), unlike answer_features.QUESTION_WORDS.
 QUESTION_WORDS = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "mani", "much",
                   "did", "does", "do", "was", "were", "is", "are"}
 
@@ -73,7 +76,6 @@ class ExtractiveAnswerer:
         self.settings = settings or AnswerSettings()
         self.span_finder = span_finder or SpanFinder()
         self.analyzer = analyzer or QuestionAnalyzer()
-        self._chunk_count = max(1, len(snapshot.chunk_ids))
         self._evidence = lru_cache(maxsize=1024)(self._release_evidence)
 
     def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit],
@@ -107,7 +109,7 @@ class ExtractiveAnswerer:
                candidates: list[Candidate]) -> None:
         vectors = self.snapshot.sentence_vector_rows([c.sentence.sentence_id for c in candidates])
         dense_scores = vectors @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        question_terms = self._weighted_terms(question)
+        question_terms = weighted_terms(self.snapshot, question, QUESTION_WORDS)
         total_weight = sum(question_terms.values()) or 1.0
         sentence_tokens = tokenize([c.text for c in candidates])
         wanted = info.acceptable_spans if info.expected_span else ()
@@ -129,16 +131,6 @@ class ExtractiveAnswerer:
                 # Greetings, speaker labels and headings ("Strengthening People-to-People Ties").
                 candidate.score -= settings.short_sentence_penalty
 
-    def _weighted_terms(self, question: str) -> dict[str, float]:
-        frequencies = self.snapshot.document_frequencies
-        terms = {}
-        for term in tokenize([question])[0]:
-            if term in QUESTION_WORDS or not term:
-                continue
-            df = frequencies.get(term, 0)
-            terms[term] = math.log(1 + (self._chunk_count - df + 0.5) / (df + 0.5))
-        return terms
-
     def _answer_spans(self, candidate: Candidate, kinds: tuple[str, ...], question: str,
                       question_terms: dict[str, float], locative: bool = False) -> list[Span]:
         """Spans of the wanted kinds that the question does not already name, best first.
@@ -152,7 +144,7 @@ class ExtractiveAnswerer:
             release_date = self.snapshot.releases[candidate.hit.release_id].date
             spans += relative_day_spans(text, release_date)
         spans = [span for span in spans if not _named_in_question(span, question) and not _is_numbering(span, text)]
-        anchors = _term_positions(text, question_terms)
+        anchors = term_positions(text, question_terms)
         return sorted(spans, key=lambda span: (-_span_fit(span, kinds), _locative_rank(span, text) if locative else 0,
                                                _distance(span, anchors), span.start))
 
@@ -224,9 +216,7 @@ class ExtractiveAnswerer:
         return _join(values)
 
     def _citation(self, n: int, candidate: Candidate) -> Citation:
-        sentence = candidate.sentence
-        return replace(self._passage_citation(n, candidate.hit, candidate.score), sentence=candidate.text,
-                       sentence_start=sentence.char_start, sentence_end=sentence.char_end)
+        return sentence_citation(self.snapshot, n, candidate.hit, candidate.sentence, candidate.text, candidate.score)
 
     def _passage_citation(self, n: int, hit: Hit, score: float) -> Citation:
         return passage_citation(self.snapshot, n, hit, score)
@@ -243,6 +233,13 @@ def passage_citation(snapshot: IndexSnapshot, n: int, hit: Hit, score: float) ->
                     passage=snapshot.chunk_text(hit.chunk_id), char_start=int(snapshot.chunk_starts[row]),
                     char_end=int(snapshot.chunk_ends[row]), score=round(float(score), 4),
                     source_url=release.source_url, source=release.source, paragraph=int(snapshot.chunk_paragraphs[row]))
+
+
+def sentence_citation(snapshot: IndexSnapshot, n: int, hit: Hit, sentence: StoredSentence, text: str,
+                      score: float) -> Citation:
+    """Citation [n] of a passage with the sentence of it that answers."""
+    return replace(passage_citation(snapshot, n, hit, score), sentence=text, sentence_start=sentence.char_start,
+                   sentence_end=sentence.char_end)
 
 
 def not_found(snapshot: IndexSnapshot, question: str, hits: list[Hit], closest: int) -> Answer:
@@ -300,13 +297,6 @@ def _locative_rank(span: Span, text: str) -> int:
 def _is_numbering(span: Span, text: str) -> bool:
     """The number of a numbered paragraph: "7 REAFFIRMING ...", "1. FURTHER PROMOTE ..."."""
     return span.kind == "number" and span.start == 0 and re.match(r"\.?\s+[A-Z]{2,}\b", text[span.end:]) is not None
-
-
-def _term_positions(text: str, terms: dict[str, float]) -> list[int]:
-    """Character positions of the words of `text` whose stems are question terms."""
-    words = list(re.finditer(r"\w\w+", text))  # the words bm25s indexes
-    stems = stem_words([match.group(0) for match in words])
-    return [match.start() for match, stem in zip(words, stems) if stem in terms]
 
 
 def _distance(span: Span, anchors: list[int]) -> int:

@@ -13,13 +13,13 @@ release; a question asking for several names may add sentences of others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .answer_features import Candidate, FeatureBuilder, span_features
 from .answer_model import AnswerModel, answerable_features
-from .answerer import not_found, passage_citation
+from .answerer import not_found, sentence_citation
 from .entities import Entity
 from .evidence import RELATIVE_DAYS, normalise, readable_date, relative_day_spans
 from .records import Answer, Citation, Hit
@@ -117,7 +117,7 @@ class LearnedAnswerer:
                 continue
             probabilities = self.model.span.probability(span_features(candidate, spans, trace.question_types, terms))
             release_date = self.snapshot.releases[candidate.hit.release_id].date
-            rated += [SpanChoice(_span_text(candidate.text, entity, release_date), kind, float(probability))
+            rated += [SpanChoice(span_text(candidate.text, entity, release_date), kind, float(probability))
                       for (entity, kind), probability in zip(spans, probabilities)]
         return sorted(rated, key=lambda span: -span.probability)
 
@@ -134,18 +134,14 @@ class LearnedAnswerer:
         return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
 
     def _citation(self, n: int, candidate: Candidate) -> Citation:
-        sentence = candidate.sentence
-        return replace(self._passage_citation(n, candidate.hit, candidate.probability), sentence=candidate.text,
-                       sentence_start=sentence.char_start, sentence_end=sentence.char_end)
-
-    def _passage_citation(self, n: int, hit: Hit, score: float) -> Citation:
-        return passage_citation(self.snapshot, n, hit, score)
+        return sentence_citation(self.snapshot, n, candidate.hit, candidate.sentence, candidate.text,
+                                 candidate.probability)
 
     def _not_found(self, question: str, hits: list[Hit]) -> Answer:
         return not_found(self.snapshot, question, hits, self.settings.closest_passages)
 
 
-def _span_text(text: str, entity: Entity, release_date: str | None) -> str:
+def span_text(text: str, entity: Entity, release_date: str | None) -> str:
     """The short answer an entity gives: "today" as the release's date, a name without its honorific."""
     value = text[entity.start:entity.end]
     if value.lower() in RELATIVE_DAYS and release_date:

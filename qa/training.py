@@ -29,6 +29,7 @@ from .answer_features import Candidate, FeatureBuilder, span_features
 from .answer_model import QUESTION_CLASSES, AnswerModel, Logistic, answerable_features
 from .evaluation import DevQuestion
 from .evidence import RELATIVE_DAY_PATTERN, normalise, readable_date
+from .learned_answerer import span_text  # the short answer exactly as the answerer shows it
 
 FOLDS = 5
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -116,13 +117,7 @@ class AnswerTrainer:
             for q in data:
                 if q.fold == fold:
                     q.type_probabilities = dict(zip(QUESTION_CLASSES, model.class_probabilities(q.vector)[0].tolist()))
-                    for candidate in q.candidates:
-                        asked = normalise(q.question.question)
-                        candidate.features.update(self.features.type_features(candidate, asked, q.type_probabilities))
-                        predicate, _ = self.features.split_terms(q.question.question,
-                                                                 self.features.question_terms(q.question.question))
-                        candidate.features["type_near_predicate"] = self.features._type_near(
-                            candidate, asked, q.type_probabilities, predicate)
+                    self.features.retype(q.question.question, q.candidates, q.type_probabilities)
         return _fit(features, labels, c, multiclass=True)
 
     def _fit_lists(self, data: list[QuestionData]) -> tuple[Logistic, float]:
@@ -184,7 +179,7 @@ class AnswerTrainer:
                     continue
                 rows.append(span_features(candidate, spans, q.type_probabilities, terms))
                 date = self.assistant.snapshot.releases[candidate.hit.release_id].date
-                labels += [int(q.question.is_answered_by(_shown(candidate.text, entity, date))) for entity, _ in spans]
+                labels += [int(q.question.is_answered_by(span_text(candidate.text, entity, date))) for entity, _ in spans]
                 folds += [q.fold] * len(spans)
                 groups += [len(rows)] * len(spans)
         features, labels, folds = np.vstack(rows), np.asarray(labels), np.asarray(folds)
@@ -195,12 +190,6 @@ class AnswerTrainer:
             probabilities[folds == fold] = model.probability(features[folds == fold])
         threshold, report = _span_threshold(probabilities, labels, np.asarray(groups))
         return _fit(features, labels, c), threshold, report
-
-
-def _shown(text: str, entity, release_date: str | None) -> str:
-    from .learned_answerer import _span_text  # the short answer exactly as the answerer shows it
-
-    return _span_text(text, entity, release_date)
 
 
 def _us_date(iso: str) -> str:
