@@ -2,8 +2,9 @@
 
 Five parts, each fitted on the dev set by `qa train-answerer` (`qa/training.py`):
 - question kinds: P(who | when | where | number | list | what) from the question's vector (the
-  embedding model's, already computed for retrieval), fitted on the kinds the dev set labels;
-- list: P(the question asks for several names) from the same vector;
+  embedding model's, already computed for retrieval) and the words it asks with (`question_form`),
+  fitted on the kinds the dev set labels;
+- list: P(the question asks for several names) from the same inputs;
 - sentence: P(this sentence answers) from `answer_features.FEATURES`;
 - answerable: P(the best sentence answers) from what the best few sentences look like, with the
   threshold under which the answer is "not found", chosen by cross-validation;
@@ -12,12 +13,13 @@ Five parts, each fitted on the dev set by `qa train-answerer` (`qa/training.py`)
 
 Example:
     model = AnswerModel.load()                 # qa/data/answer_model.json
-    types = model.question_types(query_vector)  # {"person": 0.91, ...}
+    types = model.question_types(query_vector, question)  # {"who": 0.91, ...}
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +30,20 @@ from .errors import ConfigurationError
 MODEL_FILE = Path(__file__).parent / "data" / "answer_model.json"
 QUESTION_CLASSES = ("who", "when", "where", "number", "list", "what")  # the dev set's kinds of answerable question
 ENTITY_TYPES = ("person", "org", "place", "date", "money", "percent", "number")
-ANSWERABLE_FEATURES = ("best", "margin", "second", "best_type_fit", "best_type_missing", "best_release_lexical",
-                       "best_lexical", "best_dense", "best_year_mismatch", "best_hit_rank", "best_missing_idf_passage",
+# What the answerable part reads: how sure the sentence part is of the best sentences, and what of
+# the question the best evidence lacks. Not the raw similarity or word overlap of the best
+# sentence: they measure how long and specific a question is (the dev set's are long), added
+# nothing out of fold, and refused short questions such as "Who co-chaired the meeting?".
+ANSWERABLE_FEATURES = ("best", "margin", "second", "best_year_mismatch", "best_missing_idf_passage",
                        "best_missing_idf_release", "best_names_missing_passage", "best_names_missing_release",
                        "least_names_missing")
+# The words a question asks with, anywhere in it and as its first word: inputs of the kind and
+# list parts beside the question's vector (whose meaning of "when" or "how many" is blurred).
+FORM_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how many", "how much", "how long",
+              "how old", "how", "list", "name", "date", "day", "year", "amount", "percent", "share", "country",
+              "city")
+FIRST_WORDS = ("who", "when", "where", "which", "what", "how", "in", "on", "at", "by", "name", "list", "did",
+               "is", "was")
 SPAN_FEATURES = ("type_probability", *(f"span_{name}" for name in ENTITY_TYPES), "distance",
                  "first_of_type", "words", "position")
 
@@ -61,7 +73,7 @@ class Logistic:
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
         """P(positive) per row (binary)."""
-        return 1.0 / (1.0 + np.exp(-self.logits(rows).reshape(-1)))
+        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(rows).reshape(-1), -500, 500)))
 
     def class_probabilities(self, rows: np.ndarray) -> np.ndarray:
         """Softmax over classes per row (multinomial)."""
@@ -117,23 +129,35 @@ class AnswerModel:
                 "span_threshold": round(self.span_threshold, 6), "list_threshold": round(self.list_threshold, 6),
                 "about": self.about}
 
-    def question_types(self, query_vector: np.ndarray) -> dict[str, float]:
-        probabilities = self.question_type.class_probabilities(np.asarray(query_vector, dtype=np.float64))[0]
+    def question_types(self, query_vector: np.ndarray, question: str) -> dict[str, float]:
+        probabilities = self.question_type.class_probabilities(question_inputs(query_vector, question))[0]
         return dict(zip(QUESTION_CLASSES, probabilities.tolist()))
 
-    def is_list_question(self, query_vector: np.ndarray) -> bool:
-        return float(self.list_question.probability(np.asarray(query_vector, dtype=np.float64))[0]) >= self.list_threshold
+    def is_list_question(self, query_vector: np.ndarray, question: str) -> bool:
+        probability = self.list_question.probability(question_inputs(query_vector, question))[0]
+        return float(probability) >= self.list_threshold
+
+
+def question_form(question: str) -> np.ndarray:
+    """Which of FORM_WORDS the question holds, and which of FIRST_WORDS it starts with (0 or 1 each)."""
+    lowered = question.lower()
+    words = re.findall(r"\w+", lowered)
+    first = words[0] if words else ""
+    return np.asarray([float(re.search(rf"\b{word}\b", lowered) is not None) for word in FORM_WORDS]
+                      + [float(first == word) for word in FIRST_WORDS], dtype=np.float64)
+
+
+def question_inputs(query_vector: np.ndarray, question: str) -> np.ndarray:
+    """What the kind and list parts read: the question's vector and its `question_form`."""
+    return np.concatenate([np.asarray(query_vector, dtype=np.float64).reshape(-1), question_form(question)])
 
 
 def answerable_features(probabilities: np.ndarray, candidates) -> np.ndarray:
-    """What the answerable part reads: the best sentence's probability, its margin over the
-    next, and the best sentence's own features (candidates sorted best first)."""
+    """What the answerable part reads (ANSWERABLE_FEATURES; candidates sorted best first)."""
     best = candidates[0].features
     second = float(probabilities[1]) if len(probabilities) > 1 else 0.0
     values = {"best": _logit(probabilities[0]), "margin": _logit(probabilities[0]) - _logit(second),
-              "second": _logit(second), "best_type_fit": best["type_fit"], "best_type_missing": best["type_missing"],
-              "best_release_lexical": best["release_lexical"], "best_lexical": best["lexical"],
-              "best_dense": best["dense"], "best_year_mismatch": best["year_mismatch"], "best_hit_rank": best["hit_rank"],
+              "second": _logit(second), "best_year_mismatch": best["year_mismatch"],
               "least_names_missing": min(c.features["names_missing_release"] for c in candidates),
               **{f"best_{name}": best[name] for name in ("missing_idf_passage", "missing_idf_release",
                                                           "names_missing_passage", "names_missing_release")}}

@@ -7,13 +7,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .answerer import AnswerSettings, ExtractiveAnswerer
 from .batching import QueryBatcher
 from .config import Settings, validate_text
 from .embedder import canonical_model_name
 from .errors import ModelMismatchError
-from .evidence import entity_spellings
 from .ingest import Ingestor, IngestReport
+from .learned_answerer import AnswerTrace, LearnedAnswerer, LearnedAnswerSettings
 from .question import QuestionAnalyzer
 from .records import Answer, Hit
 from .retriever import Filters, Retriever
@@ -28,7 +27,7 @@ class _Stages:
     snapshot: IndexSnapshot
     retriever: Retriever
     analyzer: QuestionAnalyzer
-    answerer: ExtractiveAnswerer
+    answerer: LearnedAnswerer
 
 
 @dataclass(frozen=True)
@@ -69,11 +68,11 @@ class Assistant:
     """
 
     def __init__(self, snapshot: IndexSnapshot, embedder, settings: Settings,
-                 answer_settings: AnswerSettings | None = None):
+                 answer_settings: LearnedAnswerSettings | None = None):
         self.embedder = embedder
         self.query_encoder = QueryBatcher(embedder.embed_queries)  # questions asked at once share a pass
         self.settings = settings
-        self.answer_settings = answer_settings or AnswerSettings()
+        self.answer_settings = answer_settings or LearnedAnswerSettings()
         self._reload_lock = threading.Lock()
         self._pointer_stamp = IndexStore(settings.index_dir).pointer_stamp()
         self._previous: IndexSnapshot | None = None
@@ -111,29 +110,32 @@ class Assistant:
 
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None) -> Answer:
         """Answers from the releases, with citations; `found` is False when they don't say."""
+        return self.ask_with_trace(question, k, filters)[0]
+
+    def ask_with_trace(self, question: str, k: int | None = None,
+                       filters: Filters | None = None) -> tuple[Answer, AnswerTrace]:
+        """The answer and what the answer stage decided on the way (`qa ask --explain`): the
+        trace is kept for every question, so explaining never changes the answer."""
         question = self._validate(question)
         stages = self._stages
         started = time.perf_counter()
-        info = stages.analyzer.analyze(question)
         query_vector = self.query_encoder.encode(question)
         encoded = time.perf_counter()
         k = self.settings.top_k if k is None else k
-        required = [spellings for entity in info.entities if (spellings := entity_spellings(entity))]
-        hits = stages.retriever.search(question, query_vector, k, filters, required)
-        # Nothing names every entity: no answer, but the closest passages are still offered.
-        closest = stages.retriever.search(question, query_vector, k, filters) if not hits else None
+        hits = stages.retriever.search(question, query_vector, k, filters)
         retrieved = time.perf_counter()
-        answer = stages.answerer.answer(question, query_vector, hits, info, closest)
+        answer, trace = stages.answerer.answer_with_trace(question, query_vector, hits)
         answered = time.perf_counter()
         # "retrieve" includes "encode" (the question's vector), kept so for `qa ask --json` readers.
         timings = {"retrieve": round((retrieved - started) * 1000, 2),
                    "answer": round((answered - retrieved) * 1000, 2),
                    "encode": round((encoded - started) * 1000, 2)}
         answer = replace(answer, timings_ms=timings)
+        trace.hits = hits
         if self.settings.generator and (generative := self._generative()) is not None:
             # The extractive answer is the fallback whenever the generated one fails or isn't supported.
             answer = generative.answer(question, hits, answer, stages.snapshot)
-        return answer
+        return answer, trace
 
     def _generative(self):
         """The generative answerer, made on first use; None when the configured generator is "none"."""
@@ -224,7 +226,7 @@ class Assistant:
         retriever = Retriever(snapshot, settings.candidates, settings.rrf_k, settings.dense_weight,
                               settings.bm25_weight)
         analyzer = QuestionAnalyzer()
-        answerer = ExtractiveAnswerer(snapshot, self.answer_settings, analyzer=analyzer)
+        answerer = LearnedAnswerer(snapshot, self.answer_settings)
         return _Stages(snapshot, retriever, analyzer, answerer)
 
     @staticmethod

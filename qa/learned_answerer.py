@@ -56,6 +56,7 @@ class AnswerTrace:
     answer_threshold: float = 0.0
     spans: list[SpanChoice] = field(default_factory=list)  # best first
     span_threshold: float = 0.0
+    hits: list[Hit] = field(default_factory=list)  # the retrieved passages, set by Assistant.ask_with_trace
 
 
 class LearnedAnswerer:
@@ -78,7 +79,8 @@ class LearnedAnswerer:
 
     def answer_with_trace(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> tuple[Answer, AnswerTrace]:
         model = self.model or AnswerModel.load()  # raises, saying how to build it, when there is none
-        trace = AnswerTrace(model.question_types(query_vector), model.is_list_question(query_vector),
+        trace = AnswerTrace(model.question_types(query_vector, question),
+                            model.is_list_question(query_vector, question),
                             answer_threshold=model.answer_threshold, span_threshold=model.span_threshold)
         candidates = self.features.build(question, query_vector, hits, trace.question_types)
         if not candidates:
@@ -96,7 +98,7 @@ class LearnedAnswerer:
         chosen = self._chosen(ranked, trace.list_question)
         trace.spans = self._rated_spans(question, chosen, trace)
         citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
-        text = " ".join(f"{candidate.text} [{n}]" for n, candidate in enumerate(chosen, start=1))
+        text = " ".join(f"{self._dated(candidate)} [{n}]" for n, candidate in enumerate(chosen, start=1))
         return Answer(question, text, self._short_answer(trace), True, citations, {}), trace
 
     def _chosen(self, ranked: list[Candidate], list_question: bool) -> list[Candidate]:
@@ -133,12 +135,24 @@ class LearnedAnswerer:
                 values.append(span.text)
         return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
 
+    def _dated(self, candidate: Candidate) -> str:
+        """The sentence with its "today" or "yesterday" dated from the release's own date:
+        "... spoke by phone yesterday (3 February 2021) evening ..."; the citation quotes it as written."""
+        return dated_text(candidate.text, self.snapshot.releases[candidate.hit.release_id].date)
+
     def _citation(self, n: int, candidate: Candidate) -> Citation:
         return sentence_citation(self.snapshot, n, candidate.hit, candidate.sentence, candidate.text,
                                  candidate.probability)
 
     def _not_found(self, question: str, hits: list[Hit]) -> Answer:
         return not_found(self.snapshot, question, hits, self.settings.closest_passages)
+
+
+def dated_text(text: str, release_date: str | None) -> str:
+    """`text` with the date of each relative day ("today", "yesterday") after it, in brackets."""
+    for span in reversed(relative_day_spans(text, release_date)):
+        text = f"{text[:span.end]} ({readable_date(span.value)}){text[span.end:]}"
+    return text
 
 
 def span_text(text: str, entity: Entity, release_date: str | None) -> str:

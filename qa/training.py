@@ -9,8 +9,9 @@ question, so that each question is scored by parts fitted without it:
    question's vector; its out-of-fold probabilities feed the sentence features;
 2. list: whether a question asks for several names (kind "list", or match "all");
 3. sentence: does this candidate sentence hold the key (of a gold release)?
-4. answerable: does the best-rated sentence hold the key? Threshold: the one that maximises the
-   mean of answerable accuracy and "not found" recall over the folds;
+4. answerable: do the passages hold an answer at all? Threshold: the one under which "not found"
+   gives the most right answers over all questions, out of fold (a refusal is right only for an
+   unanswerable question, an answer only when its sentence holds the key);
 5. span: does this entity of a right sentence hold the key? Threshold: the lowest whose
    out-of-fold precision is at least `SPAN_PRECISION`.
 
@@ -26,10 +27,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .answer_features import Candidate, FeatureBuilder, span_features
-from .answer_model import QUESTION_CLASSES, AnswerModel, Logistic, answerable_features
+from .answer_model import QUESTION_CLASSES, AnswerModel, Logistic, answerable_features, question_inputs
 from .evaluation import DevQuestion
-from .evidence import RELATIVE_DAY_PATTERN, normalise, readable_date
-from .learned_answerer import span_text  # the short answer exactly as the answerer shows it
+from .evidence import normalise
+from .learned_answerer import dated_text, span_text  # text exactly as the answerer shows it
 
 FOLDS = 5
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -42,6 +43,7 @@ class QuestionData:
 
     question: DevQuestion
     vector: np.ndarray
+    inputs: np.ndarray  # what the kind and list parts read (answer_model.question_inputs)
     candidates: list[Candidate]
     labels: np.ndarray  # per candidate: 1 holds the key in a gold release, 0 not, -1 ambiguous (key elsewhere)
     answer_type: str | None = None
@@ -84,7 +86,8 @@ class AnswerTrainer:
         uniform = {name: 1.0 / len(QUESTION_CLASSES) for name in QUESTION_CLASSES}
         candidates = self.features.build(question.question, vector, hits, uniform)
         labels = np.asarray([self._label(question, candidate) for candidate in candidates], dtype=np.int64)
-        data = QuestionData(question, vector, candidates, labels, fold=fold)
+        data = QuestionData(question, vector, question_inputs(vector, question.question), candidates, labels,
+                            fold=fold)
         data.answer_type = self._answer_type(data)
         return data
 
@@ -94,11 +97,8 @@ class AnswerTrainer:
         return 1 if candidate.hit.release_id in question.gold_doc_ids else -1
 
     def _answer_text(self, candidate: Candidate) -> str:
-        """The sentence as an answer shows it: "today" also as the release's date."""
-        date = self.assistant.snapshot.releases[candidate.hit.release_id].date
-        if date and RELATIVE_DAY_PATTERN.search(candidate.text):
-            return f"{candidate.text} {readable_date(date)} {_us_date(date)}"
-        return candidate.text
+        """The sentence as an answer shows it: "today" dated from the release's date."""
+        return dated_text(candidate.text, self.assistant.snapshot.releases[candidate.hit.release_id].date)
 
     @staticmethod
     def _answer_type(data: QuestionData) -> str | None:
@@ -108,7 +108,7 @@ class AnswerTrainer:
     # --- parts ------------------------------------------------------------------------------
     def _fit_question_types(self, data: list[QuestionData]) -> Logistic:
         typed = [q for q in data if q.answer_type is not None]
-        features = np.vstack([q.vector for q in typed])
+        features = np.vstack([q.inputs for q in typed])
         labels = np.asarray([QUESTION_CLASSES.index(q.answer_type) for q in typed])
         folds = np.asarray([q.fold for q in typed])
         c = _best_c(features, labels, folds, multiclass=True)
@@ -116,12 +116,12 @@ class AnswerTrainer:
             model = _fit(features[folds != fold], labels[folds != fold], c, multiclass=True)
             for q in data:
                 if q.fold == fold:
-                    q.type_probabilities = dict(zip(QUESTION_CLASSES, model.class_probabilities(q.vector)[0].tolist()))
+                    q.type_probabilities = dict(zip(QUESTION_CLASSES, model.class_probabilities(q.inputs)[0].tolist()))
                     self.features.retype(q.question.question, q.candidates, q.type_probabilities)
         return _fit(features, labels, c, multiclass=True)
 
     def _fit_lists(self, data: list[QuestionData]) -> tuple[Logistic, float]:
-        features = np.vstack([q.vector for q in data])
+        features = np.vstack([q.inputs for q in data])
         labels = np.asarray([int(q.question.kind == "list" or (q.question.match == "all" and len(q.question.answers) > 1))
                              for q in data])
         folds = np.asarray([q.fold for q in data])
@@ -192,11 +192,6 @@ class AnswerTrainer:
         return _fit(features, labels, c), threshold, report
 
 
-def _us_date(iso: str) -> str:
-    day = datetime.date.fromisoformat(iso)
-    return f"{day.strftime('%B')} {day.day}, {day.year}"
-
-
 def _fit(features: np.ndarray, labels: np.ndarray, c: float, multiclass: bool = False) -> Logistic:
     from sklearn.linear_model import LogisticRegression
 
@@ -235,15 +230,17 @@ def _best_c(features, labels, folds, multiclass: bool = False) -> float:
 
 
 def _answer_threshold(probabilities: np.ndarray, labels: np.ndarray, answerable: np.ndarray) -> tuple[float, dict]:
-    """The threshold maximising the mean of answerable accuracy and "not found" recall, out of fold."""
+    """The threshold giving the most right answers over all questions, out of fold: answered and
+    right, or refused and unanswerable. (Weighing both kinds of question equally instead refused a
+    third of the answerable ones; staff stop trusting a tool that refuses what its first card shows.)"""
     best = (0.5, -1.0, {})
     for threshold in np.unique(np.concatenate([probabilities, [0.5]])):
         answered = probabilities >= threshold
         right_answers = (answered & (labels == 1))[answerable].mean()
         refused_unanswerable = (~answered)[~answerable].mean() if (~answerable).any() else 1.0
-        value = (right_answers + refused_unanswerable) / 2
+        value = float(((answered & (labels == 1)) | (~answered & ~answerable)).mean())
         if value > best[1]:
-            report = {"answer_accuracy": round(float(right_answers), 4),
+            report = {"accuracy": round(value, 4), "answer_accuracy": round(float(right_answers), 4),
                       "not_found_recall": round(float(refused_unanswerable), 4),
                       "false_refusals": round(float((~answered)[answerable].mean()), 4)}
             best = (float(threshold), value, report)

@@ -26,7 +26,7 @@ def test_the_shipped_model_reads_and_writes_the_same_numbers():
     again = AnswerModel.from_dict(json.loads(json.dumps(model.to_dict())))
     assert again.answer_threshold == pytest.approx(model.answer_threshold)
     assert np.allclose(again.sentence.coef, model.sentence.coef)
-    assert set(model.question_types(np.ones(384))) == set(QUESTION_CLASSES)
+    assert set(model.question_types(np.ones(384), "Who co-chaired the meeting?")) == set(QUESTION_CLASSES)
     assert model.about["questions"] == "tests/data/dev_questions.jsonl"  # fitted on the tuning set only
 
 

@@ -15,6 +15,7 @@ from qa.generator import GeneratorError, TransformersGenerator
 from qa.ingest import Ingestor
 from qa.snapshot import IndexSnapshot
 
+from .conftest import copy_sample_corpus
 from .tiny_models import ChatServer, tiny_causal_lm
 
 DATA = Path(__file__).parent / "data"
@@ -52,18 +53,21 @@ def number_of(passages: dict[int, str], needle: str) -> int:
     return next(n for n, text in passages.items() if needle in text)
 
 
-@pytest.fixture
-def index_dir(tmp_path, small_corpus, fake_embedder):
-    """The small corpus plus a release that carries a prompt injection."""
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory, real_embedder):
+    """The small corpus plus a release that carries a prompt injection, embedded with the real
+    model: the extractive answer, which generation starts from and falls back to, is the learned
+    stage's, fitted on that model's vectors."""
+    small_corpus = copy_sample_corpus(tmp_path_factory.mktemp("generative") / "corpus")
     shutil.copytree(DATA / "injection", small_corpus / "injection")
-    index_dir = tmp_path / "index"
-    Ingestor(Settings(index_dir=index_dir), embedder=fake_embedder, progress=False).run([small_corpus])
+    index_dir = small_corpus.parent / "index"
+    Ingestor(Settings(index_dir=index_dir), embedder=real_embedder, progress=False).run([small_corpus])
     return index_dir
 
 
 @pytest.fixture
-def assistant(index_dir, fake_embedder):
-    return Assistant(IndexSnapshot.open(index_dir), fake_embedder, Settings(index_dir=index_dir))
+def assistant(index_dir, real_embedder):
+    return Assistant(IndexSnapshot.open(index_dir), real_embedder, Settings(index_dir=index_dir))
 
 
 def generative(assistant, question, generator):
@@ -191,7 +195,7 @@ def test_assistant_without_a_generator_is_unchanged(assistant):
     assert not hasattr(assistant, "_generative_answerer")
 
 
-def test_assistant_with_an_openai_compatible_server_answers_generatively(index_dir, fake_embedder):
+def test_assistant_with_an_openai_compatible_server_answers_generatively(index_dir, real_embedder):
     def reply(request):
         n = number_of(passages_of(request["messages"]), "co-chaired")
         return f"{COCHAIR}, Minister of Foreign Affairs of the Russian Federation [{n}]. Lavrov praised the weather [{n}]."
@@ -199,26 +203,26 @@ def test_assistant_with_an_openai_compatible_server_answers_generatively(index_d
     with ChatServer([{"reply": reply}]) as server:
         settings = Settings(index_dir=index_dir, generator="openai-compatible", generator_url=server.url,
                             generator_timeout=5)
-        assistant = Assistant(IndexSnapshot.open(index_dir), fake_embedder, settings)
+        assistant = Assistant(IndexSnapshot.open(index_dir), real_embedder, settings)
         data = json.loads(json.dumps(assistant.ask("Who co-chaired the meeting?").to_dict()))
     assert data["mode"] == "generative", data["notice"]
     assert all(citation["supported"] is True for citation in data["citations"])
     assert "weather" not in data["answer"] and data["notice"].startswith("1 of 2")
 
 
-def test_assistant_with_its_server_down_answers_extractively_with_a_notice(index_dir, fake_embedder):
+def test_assistant_with_its_server_down_answers_extractively_with_a_notice(index_dir, real_embedder):
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     settings = Settings(index_dir=index_dir, generator="openai-compatible", generator_url=f"http://127.0.0.1:{port}/v1")
-    assistant = Assistant(IndexSnapshot.open(index_dir), fake_embedder, settings)
+    assistant = Assistant(IndexSnapshot.open(index_dir), real_embedder, settings)
     assistant._generative().generator._sleep = lambda seconds: None
     answer = assistant.ask("Who co-chaired the meeting?")
     assert answer.mode == "extractive" and answer.found and "could not be reached" in answer.notice
 
 
-def test_generator_none_keeps_the_extractive_path(index_dir, fake_embedder):
-    assistant = Assistant(IndexSnapshot.open(index_dir), fake_embedder, Settings(index_dir=index_dir, generator="none"))
+def test_generator_none_keeps_the_extractive_path(index_dir, real_embedder):
+    assistant = Assistant(IndexSnapshot.open(index_dir), real_embedder, Settings(index_dir=index_dir, generator="none"))
     answer = assistant.ask("Who co-chaired the meeting?")
     assert answer.mode == "extractive" and answer.notice is None
 
