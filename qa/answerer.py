@@ -1,228 +1,167 @@
-"""Extractive answers: the sentence or two that answer the question, cited, or "not found"."""
+"""Extractive answers chosen by a fitted model: the sentence that answers, a short answer when sure, or "not found".
+
+Every sentence of the retrieved passages is scored by the sentence model (`answer_model.py`)
+over its features (`answer_features.py`); the best one answers if the answerable model's
+probability clears its cross-validated threshold, else the releases "don't say" and the
+closest passages are offered. The short answer is the entity of that sentence the span model
+rates highest, shown only above its threshold (chosen for precision). An answer quotes one
+release; a question asking for several names may add sentences of others.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .answer_features import question_terms as weighted_terms
-from .answer_features import term_positions
-from .bm25_index import tokenize
-from .evidence import RELATIVE_DAYS, YEAR, entity_in, normalise, readable_date, relative_day_spans
-from .question import QuestionAnalyzer, QuestionInfo
-from .records import Answer, Citation, Hit, Span
+from .answer_features import Candidate, FeatureBuilder, span_features
+from .answer_model import AnswerModel, answerable_features
+from .entities import Entity
+from .evidence import RELATIVE_DAYS, normalise, readable_date, relative_day_spans
+from .records import Answer, Citation, Hit
 from .snapshot import IndexSnapshot, StoredSentence
-from .spans import SpanFinder
 
 NOT_FOUND_TEXT = "The releases don't say."
-# The rule-based stage's question words, kept as its pinned figures were measured: "does" never
-# matches (questions are stemmed first: "doe"), unlike answer_features.QUESTION_WORDS.
-QUESTION_WORDS = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "mani", "much",
-                  "did", "does", "do", "was", "were", "is", "are"}
+_HONORIFICS = ("H.E. ", "H.E ", "HE ", "Mr. ", "Mrs. ", "Ms. ", "Dr. ")
 
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    """Weights of a candidate sentence's score and the "not found" rules (tuned on the dev set)."""
+    """How many closest passages a "not found" shows, how many sentences a list answer quotes."""
 
-    dense_weight: float = 0.5
-    lexical_weight: float = 0.35
-    rank_weight: float = 0.15
-    type_bonus: float = 0.15
-    type_penalty: float = 0.25
-    min_dense: float = 0.45  # below this a sentence needs strong lexical support
-    min_lexical: float = 0.6
-    second_sentence_ratio: float = 0.92  # a second sentence joins when it scores this close
-    duplicate_similarity: float = 0.9
     closest_passages: int = 3
-    min_sentence_terms: int = 5  # sentences with fewer indexed words are greetings or labels
-    short_sentence_penalty: float = 0.2
-    entity_scope: str = "passage"  # where candidates must name the question's entities: "passage" | "release"
+    max_list_sentences: int = 3
+
+
+@dataclass(frozen=True)
+class SpanChoice:
+    """An entity of the answer sentence, rated as the short answer."""
+
+    text: str
+    kind: str
+    probability: float
 
 
 @dataclass
-class Candidate:
-    """A sentence of a retrieved chunk, scored against the question."""
+class AnswerTrace:
+    """Everything the answer stage decided, for `qa ask --explain`; the answer does not depend on it."""
 
-    sentence: StoredSentence
-    text: str
-    hit: Hit
-    hit_rank: int
-    dense: float = 0.0
-    lexical: float = 0.0
-    spans: tuple[Span, ...] = ()
-    score: float = 0.0
+    question_types: dict[str, float]
+    list_question: bool
+    candidates: list[Candidate] = field(default_factory=list)  # best first
+    answerable_probability: float | None = None
+    answer_threshold: float = 0.0
+    spans: list[SpanChoice] = field(default_factory=list)  # best first
+    span_threshold: float = 0.0
+    hits: list[Hit] = field(default_factory=list)  # the retrieved passages, set by Assistant.ask_with_trace
 
 
 class ExtractiveAnswerer:
-    """Picks answer sentences from retrieved chunks; never writes text of its own.
-
-    Scores each sentence of the retrieved chunks by its precomputed vector against the
-    question's, by idf-weighted overlap with the question's words, by its chunk's rank,
-    and by whether it holds what the question asks for (a person for "who", a date for
-    "when" ...). Says "not found" when the question's key entities are missing from the
-    evidence, when no sentence holds the expected type, or when support is weak.
+    """Picks answer sentences from retrieved chunks with the fitted model; never writes text of its own.
 
     Example:
         answer = ExtractiveAnswerer(snapshot).answer(question, query_vector, hits)
+        answer, trace = ExtractiveAnswerer(snapshot).answer_with_trace(question, query_vector, hits)
     """
 
     def __init__(self, snapshot: IndexSnapshot, settings: AnswerSettings | None = None,
-                 span_finder: SpanFinder | None = None, analyzer: QuestionAnalyzer | None = None):
+                 model: AnswerModel | None = None):
         self.snapshot = snapshot
         self.settings = settings or AnswerSettings()
-        self.span_finder = span_finder or SpanFinder()
-        self.analyzer = analyzer or QuestionAnalyzer()
-        self._evidence = lru_cache(maxsize=1024)(self._release_evidence)
+        self.model = model or AnswerModel.load_if_present()
+        self.features = FeatureBuilder(snapshot)
 
-    def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit],
-               info: QuestionInfo | None = None, closest: list[Hit] | None = None) -> Answer:
-        """The answer from `hits`; when there is none, `closest` (or `hits`) are offered instead."""
-        info = info or self.analyzer.analyze(question)
-        candidates = [c for c in self._candidates(hits) if self._names_everything(info, c.hit)]
+    def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Answer:
+        return self.answer_with_trace(question, query_vector, hits)[0]
+
+    def answer_with_trace(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> tuple[Answer, AnswerTrace]:
+        model = self.model or AnswerModel.load()  # raises, saying how to build it, when there is none
+        trace = AnswerTrace(model.question_types(query_vector, question),
+                            model.is_list_question(query_vector, question),
+                            answer_threshold=model.answer_threshold, span_threshold=model.span_threshold)
+        candidates = self.features.build(question, query_vector, hits, trace.question_types)
         if not candidates:
-            return self._not_found(question, closest or hits)
-        self._score(info, question, query_vector, candidates)
-        ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.sentence.char_start))
-        best = ranked[0]
-        if not self._is_supported(info, best):
-            return self._not_found(question, closest or hits)
-        chosen = [best] + self._second_sentence(info, best, ranked[1:])
+            return self._not_found(question, hits), trace
+        probabilities = model.sentence.probability(np.vstack([c.vector() for c in candidates]))
+        for candidate, probability in zip(candidates, probabilities):
+            candidate.probability = float(probability)
+        ranked = sorted(candidates, key=lambda c: (-c.probability, c.hit_rank, c.sentence.char_start))
+        trace.candidates = ranked
+        ranked_probabilities = np.asarray([c.probability for c in ranked])
+        trace.answerable_probability = float(
+            model.answerable.probability(answerable_features(ranked_probabilities, ranked))[0])
+        if trace.answerable_probability < model.answer_threshold:
+            return self._not_found(question, hits), trace
+        chosen = self._chosen(ranked, trace.list_question)
+        trace.spans = self._rated_spans(question, chosen, trace)
         citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
-        text = " ".join(f"{candidate.text} [{n}]" for n, candidate in enumerate(chosen, start=1))
-        return Answer(question, text, self._short_answer(info, best), True, citations, {})
+        text = " ".join(f"{self._dated(candidate)} [{n}]" for n, candidate in enumerate(chosen, start=1))
+        return Answer(question, text, self._short_answer(trace), True, citations, {}), trace
 
-    def _candidates(self, hits: list[Hit]) -> list[Candidate]:
-        seen: dict[int, Candidate] = {}
-        for rank, hit in enumerate(hits):
-            release_text = self.snapshot.release_text(hit.release_id)
-            for sentence in self.snapshot.chunk_sentences(hit.chunk_id):
-                if sentence.sentence_id not in seen:
-                    text = release_text[sentence.char_start:sentence.char_end]
-                    seen[sentence.sentence_id] = Candidate(sentence, text, hit, rank)
-        return list(seen.values())
+    def _chosen(self, ranked: list[Candidate], list_question: bool) -> list[Candidate]:
+        """The best sentence; for a list question, other sentences the model also rates as answers."""
+        best = ranked[0]
+        if not list_question:
+            return [best]
+        others = [c for c in ranked[1:] if c.probability >= 0.5 and c.text != best.text]
+        return [best] + others[: self.settings.max_list_sentences - 1]
 
-    def _score(self, info: QuestionInfo, question: str, query_vector: np.ndarray,
-               candidates: list[Candidate]) -> None:
-        vectors = self.snapshot.sentence_vector_rows([c.sentence.sentence_id for c in candidates])
-        dense_scores = vectors @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        question_terms = weighted_terms(self.snapshot, question, QUESTION_WORDS)
-        total_weight = sum(question_terms.values()) or 1.0
-        sentence_tokens = tokenize([c.text for c in candidates])
-        wanted = info.acceptable_spans if info.expected_span else ()
-        top_fused = max(c.hit.score for c in candidates)
-        for candidate, dense, tokens in zip(candidates, dense_scores, sentence_tokens):
-            candidate.dense = float(dense)
-            present = set(tokens)
-            candidate.lexical = sum(w for term, w in question_terms.items() if term in present) / total_weight
-            candidate.spans = tuple(self._answer_spans(candidate, wanted, question, question_terms,
-                                                       info.kind == "where")) if wanted else ()
-            settings = self.settings
-            candidate.score = (settings.dense_weight * candidate.dense
-                               + settings.lexical_weight * candidate.lexical
-                               + settings.rank_weight * candidate.hit.score / top_fused)
-            if wanted:
-                fit = _span_fit(candidate.spans[0], wanted) if candidate.spans else 0.0
-                candidate.score += settings.type_bonus * fit if fit else -settings.type_penalty
-            if len(tokens) < settings.min_sentence_terms or not _ends_like_a_sentence(candidate.text):
-                # Greetings, speaker labels and headings ("Strengthening People-to-People Ties").
-                candidate.score -= settings.short_sentence_penalty
-
-    def _answer_spans(self, candidate: Candidate, kinds: tuple[str, ...], question: str,
-                      question_terms: dict[str, float], locative: bool = False) -> list[Span]:
-        """Spans of the wanted kinds that the question does not already name, best first.
-
-        For "where" questions a place the sentence puts something in or at ("in Bangkok")
-        comes before one that only describes someone ("Prime Minister Prayut of Thailand").
-        """
-        text = candidate.text
-        spans = self.span_finder.find(text, kinds)
-        if "date" in kinds:
+    def _rated_spans(self, question: str, chosen: list[Candidate], trace: AnswerTrace) -> list[SpanChoice]:
+        asked = normalise(question)
+        terms = self.features.question_terms(question)
+        rated = []
+        for candidate in chosen:
+            spans = self.features.answer_entities(candidate, asked)
+            if not spans:
+                continue
+            probabilities = self.model.span.probability(span_features(candidate, spans, trace.question_types, terms))
             release_date = self.snapshot.releases[candidate.hit.release_id].date
-            spans += relative_day_spans(text, release_date)
-        spans = [span for span in spans if not _named_in_question(span, question) and not _is_numbering(span, text)]
-        anchors = term_positions(text, question_terms)
-        return sorted(spans, key=lambda span: (-_span_fit(span, kinds), _locative_rank(span, text) if locative else 0,
-                                               _distance(span, anchors), span.start))
+            rated += [SpanChoice(span_text(candidate.text, entity, release_date), kind, float(probability))
+                      for (entity, kind), probability in zip(spans, probabilities)]
+        return sorted(rated, key=lambda span: -span.probability)
 
-    def _is_supported(self, info: QuestionInfo, best: Candidate) -> bool:
-        settings = self.settings
-        if info.expected_span and not best.spans:
-            return False
-        if info.expected_span == "money" and best.spans[0].kind != "money":
-            return False  # "how much funding ...?" is not answered by "three years"
-        if best.dense < settings.min_dense and best.lexical < settings.min_lexical:
-            return False
-        return not (best.lexical == 0 and best.dense < settings.min_dense + 0.15)
-
-    def _names_everything(self, info: QuestionInfo, hit: Hit, scope: str | None = None) -> bool:
-        """Every key entity of the question appears in the evidence (aliases and acronyms count).
-
-        Scope "release": the release's title, text and date. Scope "passage": names must be
-        in the title, the release's first paragraph (which sets who, where and when for a
-        readout) or the retrieved passage; dates may still be anywhere in the release.
-        """
-        if not info.entities:
-            return True
-        scope = scope or self.settings.entity_scope
-        release_date = self.snapshot.releases[hit.release_id].date
-        whole = self._evidence(hit.release_id, None)
-        local = whole if scope == "release" else self._evidence(hit.release_id, hit.chunk_id)
-        for entity in info.entities:
-            original, evidence = whole if YEAR.search(entity) else local
-            if not entity_in(entity, evidence, release_date, original):
-                return False
-        return True
-
-    def _release_evidence(self, release_id: str, chunk_id: int | None) -> tuple[str, str]:
-        """Title and text of a release, or title, first paragraph and one passage; as written and normalised."""
-        release = self.snapshot.releases[release_id]
-        text = self.snapshot.release_text(release_id)
-        if chunk_id is not None:
-            lead = text.split("\n\n", 1)[0]
-            text = f"{lead}\n{self.snapshot.chunk_text(chunk_id)}"
-        original = f"{release.title}\n{text}"
-        return original, normalise(original)
-
-    def _second_sentence(self, info: QuestionInfo, best: Candidate, others: list[Candidate]) -> list[Candidate]:
-        if not others or best.score <= 0:
-            return []
-        runner_up = others[0]
-        if runner_up.score < self.settings.second_sentence_ratio * best.score:
-            return []
-        if info.expected_span and not runner_up.spans:
-            return []
-        vectors = self.snapshot.sentence_vector_rows([best.sentence.sentence_id, runner_up.sentence.sentence_id])
-        if float(vectors[0] @ vectors[1]) >= self.settings.duplicate_similarity:
-            return []
-        return [runner_up]
-
-    def _short_answer(self, info: QuestionInfo, best: Candidate) -> str | None:
-        if not info.expected_span or not best.spans:
+    def _short_answer(self, trace: AnswerTrace) -> str | None:
+        sure = [span for span in trace.spans if span.probability >= trace.span_threshold]
+        if not sure:
             return None
-        kind = best.spans[0].kind
+        if not trace.list_question:
+            return sure[0].text
         values = []
-        for span in best.spans:
-            value = _span_answer(span)
-            if span.kind == kind and value not in values:
-                values.append(value)
-        # Several people can answer "who" (and "which countries"); else one date, place or amount.
-        plural = kind == "place" and re.search(r"\b(countries|cities|places|nations)\b", info.normalized.lower())
-        if not plural and (kind != "person" or info.kind in ("when", "where", "how_many", "how_much")):
-            values = values[:1]
-        return _join(values)
+        for span in sure:  # every entity the span model is sure of: the names a list question asks for
+            if span.text not in values:
+                values.append(span.text)
+        return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
+
+    def _dated(self, candidate: Candidate) -> str:
+        """The sentence with its "today" or "yesterday" dated from the release's own date:
+        "... spoke by phone yesterday (3 February 2021) evening ..."; the citation quotes it as written."""
+        return dated_text(candidate.text, self.snapshot.releases[candidate.hit.release_id].date)
 
     def _citation(self, n: int, candidate: Candidate) -> Citation:
-        return sentence_citation(self.snapshot, n, candidate.hit, candidate.sentence, candidate.text, candidate.score)
-
-    def _passage_citation(self, n: int, hit: Hit, score: float) -> Citation:
-        return passage_citation(self.snapshot, n, hit, score)
+        return sentence_citation(self.snapshot, n, candidate.hit, candidate.sentence, candidate.text,
+                                 candidate.probability)
 
     def _not_found(self, question: str, hits: list[Hit]) -> Answer:
         return not_found(self.snapshot, question, hits, self.settings.closest_passages)
+
+
+def dated_text(text: str, release_date: str | None) -> str:
+    """`text` with the date of each relative day ("today", "yesterday") after it, in brackets."""
+    for span in reversed(relative_day_spans(text, release_date)):
+        text = f"{text[:span.end]} ({readable_date(span.value)}){text[span.end:]}"
+    return text
+
+
+def span_text(text: str, entity: Entity, release_date: str | None) -> str:
+    """The short answer an entity gives: "today" as the release's date, a name without its honorific."""
+    value = text[entity.start:entity.end]
+    if value.lower() in RELATIVE_DAYS and release_date:
+        spans = relative_day_spans(value, release_date)
+        return readable_date(spans[0].value) if spans else value
+    for honorific in _HONORIFICS:
+        if value.startswith(honorific) and len(value) > len(honorific) + 2:
+            return value[len(honorific):]
+    return value
 
 
 def passage_citation(snapshot: IndexSnapshot, n: int, hit: Hit, score: float) -> Citation:
@@ -246,68 +185,3 @@ def not_found(snapshot: IndexSnapshot, question: str, hits: list[Hit], closest: 
     """"The releases don't say.", with the closest passages offered instead."""
     citations = [passage_citation(snapshot, n, hit, hit.score) for n, hit in enumerate(hits[:closest], start=1)]
     return Answer(question, NOT_FOUND_TEXT, None, False, citations, {})
-
-
-def _span_fit(span: Span, kinds: tuple[str, ...]) -> float:
-    """How well a span answers: the first wanted kind fits best; a full date beats a bare month."""
-    fit = 1.0 if span.kind == kinds[0] else 0.6
-    if span.kind == "date":
-        value = span.value or ""
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return fit
-        if re.fullmatch(r"\d{4}-\d{2}", value):
-            return fit * 0.8
-        if re.fullmatch(r"--\d{2}-\d{2}", value):
-            return fit * 0.7
-        return fit * (0.6 if re.fullmatch(r"\d{4}", value) else 0.4)
-    return fit
-
-
-def _span_answer(span: Span) -> str:
-    if span.kind == "person" and span.value:
-        return span.value  # the bare name: "Retno Marsudi", not "H.E. Retno Marsudi"
-    if span.kind == "date" and span.text.lower() in RELATIVE_DAYS:
-        return readable_date(span.value)
-    return span.text
-
-
-def _ends_like_a_sentence(text: str) -> bool:
-    return text.rstrip("\"'\u201d\u2019)]").endswith((".", "!", "?", ";", ":"))
-
-
-def _named_in_question(span: Span, question: str) -> bool:
-    """True for spans the question already names: "Biden" in "What did Biden say?"."""
-    asked = normalise(question)
-    if normalise(span.text) in asked or (span.value and normalise(span.value) in asked):
-        return True
-    if span.kind == "person":
-        question_words = set(re.findall(r"[A-Z][\w'-]+", question))
-        return any(word in question_words for word in re.findall(r"[A-Z][\w'-]+", span.value or span.text))
-    return False
-
-
-def _locative_rank(span: Span, text: str) -> int:
-    """0 for "in/at/to X", 2 for "of X" (an affiliation), 1 otherwise."""
-    before = text[:span.start].rstrip().lower()
-    if re.search(r"\b(?:in|at|to|inside)(?: the)?$", before):
-        return 0
-    return 2 if re.search(r"\bof(?: the)?$", before) else 1
-
-
-def _is_numbering(span: Span, text: str) -> bool:
-    """The number of a numbered paragraph: "7 REAFFIRMING ...", "1. FURTHER PROMOTE ..."."""
-    return span.kind == "number" and span.start == 0 and re.match(r"\.?\s+[A-Z]{2,}\b", text[span.end:]) is not None
-
-
-def _distance(span: Span, anchors: list[int]) -> int:
-    if not anchors:
-        return 0
-    return min(min(abs(anchor - span.start), abs(anchor - span.end)) for anchor in anchors)
-
-
-def _join(values: list[str]) -> str | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return ", ".join(values[:-1]) + " and " + values[-1]

@@ -12,7 +12,7 @@ from .config import Settings, validate_text
 from .embedder import canonical_model_name
 from .errors import ModelMismatchError
 from .ingest import Ingestor, IngestReport
-from .learned_answerer import AnswerTrace, LearnedAnswerer, LearnedAnswerSettings
+from .answerer import AnswerSettings, AnswerTrace, ExtractiveAnswerer
 from .question import QuestionAnalyzer
 from .records import Answer, Hit
 from .retriever import Filters, Retriever
@@ -27,7 +27,7 @@ class _Stages:
     snapshot: IndexSnapshot
     retriever: Retriever
     analyzer: QuestionAnalyzer
-    answerer: LearnedAnswerer
+    answerer: ExtractiveAnswerer
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,11 @@ class Assistant:
     """
 
     def __init__(self, snapshot: IndexSnapshot, embedder, settings: Settings,
-                 answer_settings: LearnedAnswerSettings | None = None):
+                 answer_settings: AnswerSettings | None = None):
         self.embedder = embedder
         self.query_encoder = QueryBatcher(embedder.embed_queries)  # questions asked at once share a pass
         self.settings = settings
-        self.answer_settings = answer_settings or LearnedAnswerSettings()
+        self.answer_settings = answer_settings or AnswerSettings()
         self._reload_lock = threading.Lock()
         self._pointer_stamp = IndexStore(settings.index_dir).pointer_stamp()
         self._previous: IndexSnapshot | None = None
@@ -226,7 +226,7 @@ class Assistant:
         retriever = Retriever(snapshot, settings.candidates, settings.rrf_k, settings.dense_weight,
                               settings.bm25_weight)
         analyzer = QuestionAnalyzer()
-        answerer = LearnedAnswerer(snapshot, self.answer_settings)
+        answerer = ExtractiveAnswerer(snapshot, self.answer_settings)
         return _Stages(snapshot, retriever, analyzer, answerer)
 
     @staticmethod

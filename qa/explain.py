@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .learned_answerer import AnswerTrace
+from .answerer import AnswerTrace
 from .evidence import normalise
 from .records import Answer, Hit
 

@@ -30,7 +30,7 @@ from .answer_features import Candidate, FeatureBuilder, span_features
 from .answer_model import QUESTION_CLASSES, AnswerModel, Logistic, answerable_features, question_inputs
 from .evaluation import DevQuestion
 from .evidence import normalise
-from .learned_answerer import dated_text, span_text  # text exactly as the answerer shows it
+from .answerer import dated_text, span_text  # text exactly as the answerer shows it
 
 FOLDS = 5
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)

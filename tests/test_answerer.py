@@ -3,7 +3,7 @@
 from qa import Assistant
 from qa.answerer import NOT_FOUND_TEXT
 from qa.explain import Explanation
-from qa.learned_answerer import LearnedAnswerer
+from qa.answerer import ExtractiveAnswerer
 
 from .fakes import FakeEmbedder
 
@@ -12,7 +12,7 @@ def run(fake_index, question):
     assistant = Assistant.open(fake_index, embedder=FakeEmbedder())
     vector = assistant.embedder.embed_queries([question])[0]
     hits = assistant.retriever.search(question, vector, 5)
-    answerer = LearnedAnswerer(assistant.snapshot)
+    answerer = ExtractiveAnswerer(assistant.snapshot)
     answer, trace = answerer.answer_with_trace(question, vector, hits)
     return assistant, hits, answer, trace
 
