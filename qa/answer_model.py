@@ -5,7 +5,8 @@ Five parts, each fitted on the dev set by `qa train-answerer` (`qa/training.py`)
   embedding model's, already computed for retrieval) and the words it asks with (`question_form`),
   fitted on the kinds the dev set labels;
 - list: P(the question asks for several names) from the same inputs;
-- sentence: P(this sentence answers) from `answer_features.FEATURES`;
+- sentence: P(this sentence answers) from `answer_features.FEATURES`, and the share of the best
+  sentence's probability from which the next best of the same release is quoted too;
 - answerable: P(the best sentence answers) from what the best few sentences look like, with the
   threshold under which the answer is "not found", chosen by cross-validation;
 - span: P(this entity of the chosen sentence is the short answer), with the threshold under
@@ -95,6 +96,7 @@ class AnswerModel:
     answer_threshold: float  # below it: "The releases don't say."
     span_threshold: float  # below it: no short answer, the sentence alone
     list_threshold: float = 0.5
+    second_ratio: float = 1.0  # quote the release's next best sentence too from this share of the best's probability
     about: dict | None = None  # what it was fitted on, and its cross-validated figures
 
     @classmethod
@@ -120,6 +122,7 @@ class AnswerModel:
                  for name in ("question_type", "list_question", "sentence", "answerable", "span")}
         return cls(**parts, answer_threshold=float(data["answer_threshold"]),
                    span_threshold=float(data["span_threshold"]), list_threshold=float(data.get("list_threshold", 0.5)),
+                   second_ratio=float(data.get("second_ratio", 1.0)),
                    about=data.get("about"))
 
     def to_dict(self) -> dict:
@@ -127,6 +130,7 @@ class AnswerModel:
                  for name in ("question_type", "list_question", "sentence", "answerable", "span")}
         return {**parts, "answer_threshold": round(self.answer_threshold, 6),
                 "span_threshold": round(self.span_threshold, 6), "list_threshold": round(self.list_threshold, 6),
+                "second_ratio": round(self.second_ratio, 6),
                 "about": self.about}
 
     def question_types(self, query_vector: np.ndarray, question: str) -> dict[str, float]:

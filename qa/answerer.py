@@ -1,4 +1,4 @@
-"""Extractive answers chosen by a fitted model: the sentence that answers, a short answer when sure, or "not found".
+"""Extractive answers chosen by a fitted model: the sentence or two that answer, a short answer when sure, or "not found".
 
 Every sentence of the retrieved passages is scored by the sentence model (`answer_model.py`)
 over its features (`answer_features.py`); the best one answers if the answerable model's
@@ -92,19 +92,11 @@ class ExtractiveAnswerer:
             model.answerable.probability(answerable_features(ranked_probabilities, ranked))[0])
         if trace.answerable_probability < model.answer_threshold:
             return self._not_found(question, hits), trace
-        chosen = self._chosen(ranked, trace.list_question)
+        chosen = shown_sentences(ranked, trace.list_question, model.second_ratio, self.settings.max_list_sentences)
         trace.spans = self._rated_spans(question, chosen, trace)
         citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
         text = " ".join(f"{self._dated(candidate)} [{n}]" for n, candidate in enumerate(chosen, start=1))
         return Answer(question, text, self._short_answer(trace), True, citations, {}), trace
-
-    def _chosen(self, ranked: list[Candidate], list_question: bool) -> list[Candidate]:
-        """The best sentence; for a list question, other sentences the model also rates as answers."""
-        best = ranked[0]
-        if not list_question:
-            return [best]
-        others = [c for c in ranked[1:] if c.probability >= 0.5 and c.text != best.text]
-        return [best] + others[: self.settings.max_list_sentences - 1]
 
     def _rated_spans(self, question: str, chosen: list[Candidate], trace: AnswerTrace) -> list[SpanChoice]:
         asked = normalise(question)
@@ -143,6 +135,21 @@ class ExtractiveAnswerer:
 
     def _not_found(self, question: str, hits: list[Hit]) -> Answer:
         return not_found(self.snapshot, question, hits, self.settings.closest_passages)
+
+
+def shown_sentences(ranked: list[Candidate], list_question: bool, second_ratio: float,
+                    max_list_sentences: int = 3) -> list[Candidate]:
+    """The sentences an answer quotes (`ranked` best first): the best one, and the next best of
+    the same release when the model rates it at least `second_ratio` times as high (in the
+    release's order); for a list question, other sentences the model also rates as answers."""
+    best = ranked[0]
+    if list_question:
+        others = [c for c in ranked[1:] if c.probability >= 0.5 and c.text != best.text]
+        return [best] + others[: max_list_sentences - 1]
+    runner_up = next((c for c in ranked[1:] if c.hit.release_id == best.hit.release_id and c.text != best.text), None)
+    if runner_up is None or runner_up.probability < second_ratio * best.probability:
+        return [best]
+    return sorted([best, runner_up], key=lambda c: c.sentence.char_start)
 
 
 def dated_text(text: str, release_date: str | None) -> str:

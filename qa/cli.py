@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--generator-model", metavar="NAME", help="model folder or name (default: QA_GENERATOR_MODEL)")
     ask.add_argument("--generator-url", metavar="URL",
                      help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (default: QA_GENERATOR_URL)")
+    ask.add_argument("--explain", action="store_true",
+                     help="also show how the answer was reached, stage by stage, and which stage to look at")
+    ask.add_argument("--expect", metavar="TEXT",
+                     help="with --explain: the expected answer; the verdict says at which stage it was lost")
 
     _add_briefing_commands(commands)
 
@@ -66,7 +70,9 @@ def _index_option(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_explain_options(parser, args)
     try:
         return COMMANDS[args.command](args)
     except QAError as error:
@@ -95,6 +101,7 @@ def run_ingest(args) -> int:
 
 def run_ask(args) -> int:
     from .assistant import Assistant
+    from .explain import Explanation
     from .retriever import Filters
 
     validate_text(args.question, "question")  # before the model loads
@@ -102,12 +109,31 @@ def run_ask(args) -> int:
     settings = Settings.from_env(index_dir=args.index, generator=args.generator,
                                  generator_model=args.generator_model, generator_url=args.generator_url)
     assistant = Assistant.open(settings=settings)
-    answer = assistant.ask(args.question, k=args.k, filters=filters)
+    # The trace is kept for every question: asking with it gives the very answer `ask` gives.
+    answer, trace = assistant.ask_with_trace(args.question, k=args.k, filters=filters)
+    explanation = Explanation.of(assistant.snapshot, answer, trace, args.expect) if args.explain else None
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        data = answer.to_dict()
+        if explanation is not None:
+            data["explanation"] = explanation.to_dict()
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(format_answer_text(answer))
+        if explanation is not None:
+            print(f"\nWhy this answer (stage by stage):\n{explanation.to_text()}")
     return 0
+
+
+def _check_explain_options(parser: argparse.ArgumentParser, args) -> None:
+    """`--expect` only means something to the trace: without `--explain` it is a usage error."""
+    expected = getattr(args, "expect", None)
+    if expected is None:
+        return
+    if not getattr(args, "explain", False):
+        parser.error("qa ask: --expect needs --explain: the expected answer only tells the trace where to "
+                     "look; run qa ask QUESTION --explain --expect TEXT")
+    if not expected.strip():
+        parser.error("qa ask: --expect must be the expected answer's text; it is empty")
 
 
 def format_answer_text(answer) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from .records import Answer, Citation
 
 NOT_FOUND_HINT = "The closest passages are shown beside the chat; they do not answer the question."
+WHY_PLACEHOLDER = "<p>Ask a question to see how its answer was reached, stage by stage.</p>"
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -80,6 +81,16 @@ def highlighted_passage(citation: Citation) -> str:
         return html.escape(passage)
     return (html.escape(passage[:start]) + "<mark>" + html.escape(passage[start:end]) + "</mark>"
             + html.escape(passage[end:]))
+
+
+def explanation_html(explanation) -> str:
+    """The "Why this answer?" panel: the trace of an `Explanation` as escaped preformatted text."""
+    if explanation.answer.mode == "generative":
+        intro = ("This answer was written by the generator. The trace below is the extractive stage's: it chose "
+                 "the passages the generator was given and decided whether to answer at all.")
+    else:
+        intro = "How the answer was reached, stage by stage; the last line names the stage to look at."
+    return f'<p class="why-intro">{intro}</p><pre class="why-trace">{html.escape(explanation.to_text())}</pre>'
 
 
 def status_markdown(status, note: str | None = None) -> str:

@@ -1,4 +1,4 @@
-"""What a question asks for: its kind, the span an answer must hold, its key words and names."""
+"""What a question or topic names, and whether it asks who: for talking points and follow-ups."""
 
 from __future__ import annotations
 
@@ -7,21 +7,6 @@ from dataclasses import dataclass
 
 from .errors import InvalidQuestionError
 from .spans import SpanFinder
-
-QUESTION_KINDS = ("who", "when", "where", "how_many", "how_much", "which_country", "what", "why",
-                  "how", "yes_no", "other")
-
-# kind -> (the span kind an answer must hold, the span kinds it may hold)
-_EXPECTED_SPANS = {
-    "who": ("person", ("person", "org")),
-    "when": ("date", ("date",)),
-    "where": ("place", ("place",)),
-    "which_country": ("place", ("place",)),
-    "how_many": ("number", ("number",)),
-    "how_much": ("money", ("money", "number")),
-}
-_NUMBER_ONLY = ("number", ("number",))  # "how much ... percent", "what percentage"
-_ORG_ONLY = ("org", ("org",))  # "which organisation ..."
 
 _AUXILIARIES = ("is|are|was|were|am|be|been|did|does|do|will|would|can|could|has|have|had|should|"
                 "shall|may|might|must")
@@ -32,53 +17,16 @@ _ROLES = (r"(?:leaders?|ministers?|officials?|presidents?|prime\s+ministers?|amb
           r"senators?|governors?|mayors?|participants?|attendees?|speakers?|signator(?:y|ies)|"
           r"hosts?|chancellors?|premiers?|officers?|directors?|administrators?|coordinators?|"
           r"names?)")
-_COUNTRY_NOUNS = r"(?:country|countries|nation|nations|member\s+states?)"
-_PLACE_NOUNS = (r"(?:city|cities|place|places|location|locations|venue|venues|capital|region|"
-                r"province|town|site|building|hotel)")
-_NOT_AUXILIARY = rf"(?!(?:{_AUXILIARIES})\b)"
-
-# First match wins; each pattern reads the lower-cased question without its polite opening.
-_KIND_PATTERNS = [(re.compile(pattern), kind) for pattern, kind in [
-    (r"^(?:(?:to|by|with|for|from|of|and)\s+)?(?:who|whom|whose)\b", "who"),
-    (r"^(?:(?:on|in|at|by|since|until|till|from|during|for)\s+)?(?:what|which)\s+"
-     r"(?:exact\s+|specific\s+|particular\s+)?(?:dates?|days?|years?|months?|time|week|period)\b",
-     "when"),
-    (r"^(?:(?:since|until|till|by|from)\s+)?when\b", "when"),
-    (r"^(?:what|which)\s+(?:is|was|were|are)\s+the\s+(?:exact\s+|specific\s+)?"
-     r"(?:dates?|days?|years?|time|timing)\b", "when"),
-    (rf"^(?:what|which)\s+(?:is|was|were|are)\s+the\s+{_PLACE_NOUNS}\b", "where"),
-    (rf"^(?:in|at|inside|within)\s+(?:what|which)\s+{_COUNTRY_NOUNS}\b", "where"),
-    (rf"^(?:(?:in|at|from|to|into)\s+)?(?:what|which)\s+(?:{_NOT_AUXILIARY}[\w\-.']+\s+){{0,2}}?"
-     rf"{_PLACE_NOUNS}\b", "where"),
-    (r"^(?:from\s+)?where\b", "where"),
-    (rf"^(?:(?:with|for|by|to|from|and|of)\s+)?(?:what|which)\s+(?:{_NOT_AUXILIARY}[\w\-]+\s+)"
-     rf"{{0,2}}?{_COUNTRY_NOUNS}\b", "which_country"),
-    (r"^how\s+(?:many|long)\b", "how_many"),
-    (r"^(?:what|which)\s+(?:(?:is|was|were|are)\s+the\s+)?(?:total\s+)?number\s+of\b",
-     "how_many"),
-    (r"^how\s+much\b", "how_much"),
-    (r"^(?:what|which)\s+(?:(?:is|was|were|are)\s+the\s+)?(?:total\s+|overall\s+)?"
-     r"(?:percentage|percent|share|proportion|fraction|amount|sum|cost|value|budget|price|"
-     r"funding|figure)\b", "how_much"),
-    (r"^(?:why|how\s+come)\b", "why"),
-    (r"^for\s+what\s+(?:reason|purpose)\b", "why"),
-    (r"^(?:what|which)\s+(?:is|was|were|are)\s+the\s+(?:main\s+)?(?:reasons?|purposes?|"
-     r"motivations?|rationale)\b", "why"),
-    (r"^how\b", "how"),
-    (rf"^(?:(?:to|by|with|for|from)\s+)?(?:what|which)\s+(?:{_NOT_AUXILIARY}[\w\-]+\s+){{0,2}}?"
-     rf"{_ROLES}\b", "who"),
-    (rf"^(?:what|which)\s+(?:is|was|were|are)\s+(?:the\s+)?names?\s+of\s+(?:the\s+)?"
-     rf"(?:[\w\-]+\s+){{0,3}}?{_ROLES}\b", "who"),
-    (r"^(?:(?:to|by|with|for|from|in|on|at|about|of)\s+)?(?:what|which)\b", "what"),
-    (rf"^(?:{_AUXILIARIES})(?:n['’]?t)?\b", "yes_no"),
-]]
-# Where no pattern fits the opening: a question word further on ("... co-chaired by whom?").
-_EMBEDDED_KINDS = [(re.compile(pattern), kind) for pattern, kind in [
-    (r"\b(?:who|whom|whose)\b", "who"), (r"\bwhen\b", "when"),
-    (r"\bhow\s+many\b", "how_many"), (r"\bhow\s+much\b", "how_much"),
-    (rf"\b(?:what|which)\s+{_COUNTRY_NOUNS}\b", "which_country"), (r"\bwhere\b", "where"),
-    (r"\bwhy\b", "why"), (r"\b(?:what|which)\b", "what"), (r"\bhow\b", "how"),
-]]
+# "Who ...", "Which leaders ...", "What is the name of the minister ...".
+_WHO_OPENING = re.compile(
+    rf"^(?:(?:to|by|with|for|from|of|and)\s+)?(?:who|whom|whose)\b"
+    rf"|^(?:(?:to|by|with|for|from)\s+)?(?:what|which)\s+(?:(?!(?:{_AUXILIARIES})\b)[\w\-]+\s+){{0,2}}?"
+    rf"{_ROLES}\b"
+    rf"|^(?:what|which)\s+(?:is|was|were|are)\s+(?:the\s+)?names?\s+of\s+(?:the\s+)?(?:[\w\-]+\s+){{0,3}}?"
+    rf"{_ROLES}\b")
+# Any other question opening: the question asks what, when, where, how, why, or yes or no.
+_OTHER_OPENING = re.compile(rf"^(?:\w+\s+)?(?:what|which|when|where|why|how)\b|^(?:{_AUXILIARIES})(?:n['’]?t)?\b")
+_WH_WORD = re.compile(r"(?:who|whom|when|where|which|what|how|why)\b")
 _POLITE_OPENING = re.compile(
     r"^(?:(?:and|so|ok|okay|also|then|well|hi|hello|hey|now|please)\b[,\s]*)*"
     r"(?:(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|let)\s+(?:me|us)\s+"
@@ -88,25 +36,11 @@ _POLITE_OPENING = re.compile(
 _IMPERATIVE = re.compile(
     r"^(?:name|list|identify|give|state|provide|mention|find|specify|tell|show|enumerate|"
     r"indicate|say|report|look\s+up)\b(?:\s+(?:me|us))?\s*")
-_DESCRIBE = re.compile(r"^(?:describe|explain|summari[sz]e|outline|discuss|elaborate\s+on)\b\s*")
-# What the object of "Give the date of ..." or "Name the co-chairs ..." asks for.
-_OBJECT_KINDS = [(re.compile(pattern), kind) for pattern, kind in [
-    (r"^(?:dates?|days?|years?|months?|time|when)\b", "when"),
-    (rf"^(?:{_COUNTRY_NOUNS})\b", "which_country"),
-    (rf"^(?:{_PLACE_NOUNS}|where)\b", "where"),
-    (r"^(?:percentage|percent|share|proportion)\b", "how_much_number"),
-    (r"^(?:amounts?|sums?|costs?|funding|money|budget|value|price|total\s+amount)\b", "how_much"),
-    (r"^(?:number|count|total)\b", "how_many"),
-    (r"^(?:organi[sz]ations?|bod(?:y|ies)|agenc(?:y|ies)|institutions?|groups?)\b", "org"),
-    (r"^(?:reasons?|purposes?|why)\b", "why"),
-    (rf"^{_ROLES}\b", "who"),
-]]
+_DESCRIBE = re.compile(r"^(?:describe|explain|summari[sz]e|outline|discuss|elaborate\s+on)\b")
 _DETERMINERS = re.compile(r"^(?:(?:the|a|an|all|any|each|every|some|its|their|his|her|exact|"
                           r"full|main|two|three|both)\s+)*")
-_ORG_QUESTION = re.compile(
-    r"^(?:(?:to|by|with|for|from|in)\s+)?(?:what|which)\s+(?:[\w\-]+\s+)?(?:organi[sz]ations?|"
-    r"bod(?:y|ies)|agenc(?:y|ies)|institutions?|blocs?|ministr(?:y|ies)|departments?|groups?)\b")
-_PERCENT = re.compile(r"\b(?:percent|percentage|per\s+cent|share|proportion)\b|%")
+_ROLE_OBJECT = re.compile(rf"{_ROLES}\b")  # "Name the co-chairs ..."
+_WHO_WORD = re.compile(r"\b(?:who|whom|whose)\b")  # "The meeting was co-chaired by whom?"
 
 _STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before
@@ -143,33 +77,27 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[-'’]\w+)*")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
 
+
+
 @dataclass(frozen=True)
 class QuestionInfo:
-    """What `QuestionAnalyzer.analyze` learns from a question.
+    """What `QuestionAnalyzer.analyze` learns from a question or topic.
 
-    `expected_span` is the span kind an answer sentence must hold ("person" for who,
-    "date" for when ...), `acceptable_spans` the kinds it may hold, best first; both are
-    empty for "what", "why", "how", "yes_no" and "other". `entities` are the question's
-    key names, numbers and dates as written (lower-case gazetteer names get their usual
-    spelling: "asean" -> "ASEAN"); `focus_terms` its lower-cased content words.
+    `entities` are its key names, numbers and dates as written (lower-case gazetteer names
+    get their usual spelling: "asean" -> "ASEAN"); `asks_who` is true for a question about
+    people ("Who co-chaired ...", "Which ministers ...", "Name the co-chairs ...").
     """
 
-    kind: str
-    expected_span: str | None
-    acceptable_spans: tuple[str, ...]
-    focus_terms: tuple[str, ...]
     entities: tuple[str, ...]
-    normalized: str
+    asks_who: bool
 
 
 class QuestionAnalyzer:
-    """Classifies a question and picks out its key terms, with rules: fast and predictable.
+    """Picks out the names a question or topic gives, with rules: fast and predictable.
 
     Example:
-        info = QuestionAnalyzer().analyze("Who co-chaired the meeting?")
-        # QuestionInfo(kind="who", expected_span="person", acceptable_spans=("person", "org"),
-        #              focus_terms=("co-chaired", "meeting"), entities=(),
-        #              normalized="Who co-chaired the meeting?")
+        info = QuestionAnalyzer().analyze("Who co-chaired the ASEAN-Russia meeting in 2021?")
+        # QuestionInfo(entities=("ASEAN-Russia", "2021"), asks_who=True)
     """
 
     def __init__(self, span_finder: SpanFinder | None = None) -> None:
@@ -181,7 +109,7 @@ class QuestionAnalyzer:
         self._known_name = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
 
     def analyze(self, question: str) -> QuestionInfo:
-        """Return the question's kind, expected answer span, focus terms and entities.
+        """Return the question's entities and whether it asks who.
 
         Raises InvalidQuestionError for a question without a word in it.
         """
@@ -189,79 +117,17 @@ class QuestionAnalyzer:
         if not re.search(r"\w", normalized):
             raise InvalidQuestionError(
                 f"question must contain at least one word; got {question!r}")
-        kind, expected = self._classify(normalized.lower())
-        expected_span, acceptable = expected
-        return QuestionInfo(kind=kind, expected_span=expected_span, acceptable_spans=acceptable,
-                            focus_terms=self._focus_terms(normalized),
-                            entities=self._entities(normalized), normalized=normalized)
-
-    # --- kind -------------------------------------------------------------------------------
-    def _classify(self, lowered: str) -> tuple[str, tuple[str | None, tuple[str, ...]]]:
-        body = _POLITE_OPENING.sub("", lowered.strip(" ?!.").replace("’", "'"))
+        body = _POLITE_OPENING.sub("", normalized.lower().strip(" ?!.").replace("’", "'"))
         body = re.sub(r"\b(what|who|where|when|how)'s\b", r"\1 is", body)
-        kind = self._kind_of(body)
-        if kind == "how_much" and _PERCENT.search(body):
-            return kind, _NUMBER_ONLY
-        if kind == "how_much_number":
-            return "how_much", _NUMBER_ONLY
-        if kind == "org" or (kind == "what" and _ORG_QUESTION.match(body)):
-            return "what", _ORG_ONLY
-        return kind, _EXPECTED_SPANS.get(kind, (None, ()))
-
-    def _kind_of(self, body: str) -> str:
-        for pattern, kind in _KIND_PATTERNS:
-            if pattern.match(body):
-                return kind
-        imperative = _IMPERATIVE.match(body)
-        if imperative:
-            rest = body[imperative.end():]
-            opening = self._kind_of(rest) if re.match(r"(?:who|whom|when|where|which|what|how|"
-                                                      r"why)\b", rest) else None
-            return opening or self._object_kind(rest, default="what")
-        described = _DESCRIBE.match(body)
-        if described:
-            rest = body[described.end():]
-            return "why" if rest.startswith("why") else "how" if rest.startswith("how") else "what"
-        if _DETERMINERS.match(body).end():  # "the date of the summit?"
-            kind = self._object_kind(body, default="")
-            if kind:
-                return kind
-        for pattern, kind in _EMBEDDED_KINDS:
-            if pattern.search(body):
-                return kind
-        return "other"
-
-    @staticmethod
-    def _object_kind(phrase: str, default: str) -> str:
-        """Kind asked for by a noun phrase: "the co-chairs of ..." -> who."""
-        phrase = phrase[_DETERMINERS.match(phrase).end():]
-        for pattern, kind in _OBJECT_KINDS:
-            if pattern.match(phrase):
-                return kind
-        return default
-
-    # --- terms ------------------------------------------------------------------------------
-    @staticmethod
-    def _focus_terms(normalized: str) -> tuple[str, ...]:
-        terms: list[str] = []
-        words = [_strip_possessive(word) for word in _TOKEN.findall(normalized.lower())]
-        if words and (_IMPERATIVE.match(words[0]) or _DESCRIBE.match(words[0])):
-            words = words[1:]
-        for word in words:
-            if word and word not in _STOPWORDS and word not in terms:
-                terms.append(word)
-        return tuple(terms)
+        return QuestionInfo(entities=self._entities(normalized), asks_who=_asks_who(body))
 
     def _entities(self, normalized: str) -> tuple[str, ...]:
         text = self._recased(normalized)
         found: list[tuple[int, str]] = []
         taken: list[tuple[int, int]] = []
         for span in self._span_finder.find(text):
-            if span.kind == "number" and not span.text[0].isdigit():
-                continue  # "the two leaders": the evidence may say "both"
             start, end = _whole_compound(text, span.start, span.end)
-            entity = span.value if span.kind == "person" else text[start:end]
-            found.append((start, re.sub(r"^[Tt]he\s+", "", entity)))
+            found.append((start, text[start:end]))
             taken.append((start, end))
         found.extend(self._capitalised_runs(text, taken))
         entities: list[str] = []
@@ -301,6 +167,23 @@ class QuestionAnalyzer:
         return [_run_entity(text, run) for run in runs
                 if len(run) > 1 or not run[0].group().lower().endswith(_DEMONYM_ENDINGS)]
 
+
+def _asks_who(body: str) -> bool:
+    """Whether a question (lower-cased, without its polite opening) asks for people."""
+    imperative = _IMPERATIVE.match(body)
+    if imperative:  # "Tell me who ...", "Name the co-chairs ..."
+        rest = body[imperative.end():]
+        return _asks_who(rest) if _WH_WORD.match(rest) else _names_roles(rest)
+    if _WHO_OPENING.match(body):
+        return True
+    if _OTHER_OPENING.match(body) or _DESCRIBE.match(body):
+        return False
+    return (_DETERMINERS.match(body).end() > 0 and _names_roles(body)) or _WHO_WORD.search(body) is not None
+
+
+def _names_roles(phrase: str) -> bool:
+    """ "the co-chairs of the meeting": a noun phrase of people."""
+    return _ROLE_OBJECT.match(phrase, _DETERMINERS.match(phrase).end()) is not None
 
 def _strip_possessive(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)

@@ -8,7 +8,9 @@ question, so that each question is scored by parts fitted without it:
 1. question kinds: the kind the dev set labels (who, when, where, number, list, what) from the
    question's vector; its out-of-fold probabilities feed the sentence features;
 2. list: whether a question asks for several names (kind "list", or match "all");
-3. sentence: does this candidate sentence hold the key (of a gold release)?
+3. sentence: does this candidate sentence hold the key (of a gold release)? Then the share of the
+   best sentence's probability from which the next best sentence of its release is quoted too:
+   the highest whose out-of-fold accuracy is within `SECOND_SENTENCE_LOSS` of always quoting it;
 4. answerable: do the passages hold an answer at all? Threshold: the one under which "not found"
    gives the most right answers over all questions, out of fold (a refusal is right only for an
    unanswerable question, an answer only when its sentence holds the key);
@@ -30,10 +32,12 @@ from .answer_features import Candidate, FeatureBuilder, span_features
 from .answer_model import QUESTION_CLASSES, AnswerModel, Logistic, answerable_features, question_inputs
 from .evaluation import DevQuestion
 from .evidence import normalise
-from .answerer import dated_text, span_text  # text exactly as the answerer shows it
+from .answerer import dated_text, shown_sentences, span_text  # as the answerer shows them
 
 FOLDS = 5
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+SECOND_RATIOS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)
+SECOND_SENTENCE_LOSS = 0.01  # answers a second sentence may cost, so that most answers quote one
 SPAN_PRECISION = 0.92  # the short answer is shown when the span model is at least this sure, out of fold
 
 
@@ -69,13 +73,14 @@ class AnswerTrainer:
         question_type = self._fit_question_types(data)
         list_question, list_threshold = self._fit_lists(data)
         sentence, out_of_fold = self._fit_sentences(data)
-        answerable, answer_threshold, answer_report = self._fit_answerable(data, out_of_fold)
+        second_ratio, second_report = self._fit_second_ratio(data, out_of_fold)
+        answerable, answer_threshold, answer_report = self._fit_answerable(data, out_of_fold, second_ratio)
         span, span_threshold, span_report = self._fit_spans(data)
         about = {"questions": source, "trained": len(data), "answerable": sum(q.question.answerable for q in data),
                  "folds": FOLDS, "fitted_on": datetime.date.today().isoformat(),
-                 "cross_validated": {**answer_report, **span_report}}
+                 "cross_validated": {**second_report, **answer_report, **span_report}}
         model = AnswerModel(question_type, list_question, sentence, answerable, span, answer_threshold,
-                            span_threshold, list_threshold, about)
+                            span_threshold, list_threshold, second_ratio, about)
         return model, about
 
     # --- data -------------------------------------------------------------------------------
@@ -146,7 +151,25 @@ class AnswerTrainer:
                     out_of_fold[index] = model.probability(np.vstack([c_.vector() for c_ in q.candidates]))
         return _fit(features, labels, c), out_of_fold
 
-    def _fit_answerable(self, data, out_of_fold) -> tuple[Logistic, float, dict]:
+    def _fit_second_ratio(self, data, out_of_fold) -> tuple[float, dict]:
+        shown = {ratio: [self._shown(q, out_of_fold[i], ratio) for i, q in enumerate(data)
+                         if q.question.answerable and i in out_of_fold] for ratio in SECOND_RATIOS}
+        accuracy = {ratio: np.mean([right for right, _ in results]) for ratio, results in shown.items()}
+        ratio = next(r for r in SECOND_RATIOS if accuracy[r] >= accuracy[0.0] - SECOND_SENTENCE_LOSS)
+        return ratio, {"second_ratio": ratio, "one_sentence_accuracy": round(float(accuracy[SECOND_RATIOS[0]]), 4),
+                       "two_sentence_share": round(float(np.mean([two for _, two in shown[ratio]])), 4)}
+
+    @staticmethod
+    def _shown(q: QuestionData, probabilities: np.ndarray, second_ratio: float) -> tuple[bool, bool]:
+        """Whether the sentences an answer would quote hold the key, and whether it quotes two."""
+        for candidate, probability in zip(q.candidates, probabilities):
+            candidate.probability = float(probability)
+        ranked = sorted(q.candidates, key=lambda c: (-c.probability, c.hit_rank, c.sentence.char_start))
+        chosen = shown_sentences(ranked, q.question.kind == "list", second_ratio)
+        label = dict(zip((id(c) for c in q.candidates), q.labels))
+        return any(label[id(c)] == 1 for c in chosen), len(chosen) == 2
+
+    def _fit_answerable(self, data, out_of_fold, second_ratio: float) -> tuple[Logistic, float, dict]:
         rows, labels, folds, answerable = [], [], [], []
         for index, q in enumerate(data):
             if index not in out_of_fold:
@@ -164,7 +187,7 @@ class AnswerTrainer:
         for fold in range(FOLDS):
             model = _fit(features[folds != fold], labels[folds != fold], c)
             probabilities[folds == fold] = model.probability(features[folds == fold])
-        right = np.asarray([int(data[i].labels[np.argmax(out_of_fold[i])] == 1) for i in sorted(out_of_fold)])
+        right = np.asarray([int(self._shown(data[i], out_of_fold[i], second_ratio)[0]) for i in sorted(out_of_fold)])
         threshold, report = _answer_threshold(probabilities, right, answerable)
         return _fit(features, labels, c), threshold, report
 

@@ -195,3 +195,50 @@ def test_a_lone_surrogate_through_the_api_gets_a_message(launched):
     event_id = started.json()["event_id"]
     stream = httpx.get(f"{url}/gradio_api/call/ask/{event_id}", timeout=30).text
     assert "event: error" in stream and "not valid text" in stream
+
+
+def chat_handler(demo):
+    """The chat's `respond` function as the Ask button calls it."""
+    return next(function.fn for function in demo.fns.values() if function.name == "respond")
+
+
+@pytest.fixture(scope="module")
+def chat_app(seed_settings):
+    assistant = Assistant.open(seed_settings.index_dir, embedder=FakeEmbedder())
+    return assistant, app.build_app(assistant, seed_settings.with_values(allow_uploads=False))
+
+
+def test_why_this_answer_is_a_closed_panel_beside_the_sources(chat_app):
+    components = chat_app[1].get_config_file()["components"]
+    panel = next(component for component in components if component.get("props", {}).get("elem_id") == "why-answer")
+    assert panel["props"]["open"] is False and panel["props"]["label"] == "Why this answer?"
+
+
+def test_chat_answer_fills_the_why_panel_from_the_same_ask(chat_app, monkeypatch):
+    assistant, demo = chat_app
+    asked = []
+    ask_with_trace = assistant.ask_with_trace
+    monkeypatch.setattr(assistant, "ask_with_trace", lambda *args: asked.append(args) or ask_with_trace(*args))
+    history, sources, _, _, _, why = chat_handler(demo)("Who co-chaired the meeting?", [], [], None, None,
+                                                        app.ALL, app.ALL)
+    assert len(asked) == 1
+    assert "Retno Marsudi" in history[-1]["content"] and "source-card" in sources
+    assert '<pre class="why-trace">' in why and "\nverdict: " in why
+    assert "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt" in why
+
+
+@pytest.mark.parametrize("question, date_from", [("Who co-chaired the meeting?", "July 2021"),
+                                                 ("Who co-chaired \udcff the meeting?", None), ("y" * 2001, None)])
+def test_bad_input_gives_a_message_and_no_trace_or_traceback(chat_app, question, date_from):
+    history, sources, _, _, _, why = chat_handler(chat_app[1])(question, [], [], date_from, None, app.ALL, app.ALL)
+    assert history[-1]["content"].startswith("**Error:**") and sources == ""
+    assert why == app.WHY_PLACEHOLDER
+    assert "Traceback" not in history[-1]["content"] + why
+
+
+def test_a_fault_in_the_trace_never_costs_the_answer(chat_app, monkeypatch):
+    monkeypatch.setattr(app.Explanation, "to_text", lambda self: 1 / 0)
+    history, _, _, _, _, why = chat_handler(chat_app[1])("Who co-chaired the meeting?", [], [], None, None,
+                                                         app.ALL, app.ALL)
+    assert "Retno Marsudi" in history[-1]["content"]
+    assert "could not be shown" in why and "Traceback" not in why

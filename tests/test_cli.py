@@ -83,3 +83,98 @@ def test_a_question_that_is_not_valid_text_gets_one_line(capsys):
     assert main(["ask", "Who co-chaired \udcff the meeting?", "--index", "/nonexistent"]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "not valid text" in error and "position 16" in error
+
+
+QUESTION = "Who co-chaired the meeting?"
+STAGE_VERDICTS = ("retrieval missed the release", "the right sentence scored below another",
+                  "the span inside it was wrong", "the refusal fired")
+
+
+@pytest.fixture
+def ask_with_the_real_model(sample_index, real_embedder, monkeypatch, capsys):
+    """Runs `qa ask QUESTION --index <sample> ARGS...` in this process with the session's model;
+    returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr("qa.embedder.Embedder", lambda *args, **kwargs: real_embedder)
+
+    def ask(*args, question=QUESTION):
+        code = main(["ask", question, "--index", str(sample_index), *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return ask
+
+
+@pytest.mark.slow
+def test_ask_explain_prints_the_answer_then_each_stage_and_a_verdict(ask_with_the_real_model):
+    _, plain, _ = ask_with_the_real_model()
+    code, explained, _ = ask_with_the_real_model("--explain")
+    assert code == 0 and explained.startswith(plain.rstrip("\n") + "\n\nWhy this answer (stage by stage):\n")
+    trace = explained[len(plain):]
+    for section in ("retrieval (fused rank, dense rank, BM25 rank", "sentences (probability;", "answerable: probability",
+                    "short answer candidates (threshold"):
+        assert section in trace
+    assert "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt" in trace
+    assert trace.rstrip("\n").splitlines()[-1].startswith("verdict: ")
+
+
+@pytest.mark.slow
+def test_ask_explain_json_keeps_every_field_and_adds_the_explanation(ask_with_the_real_model):
+    plain = json.loads(ask_with_the_real_model("--json")[1])
+    explained = json.loads(ask_with_the_real_model("--json", "--explain")[1])
+    assert set(explained) == set(plain) | {"explanation"}
+    assert {key: value for key, value in explained.items() if key not in ("explanation", "timings_ms")} == \
+        {key: value for key, value in plain.items() if key != "timings_ms"}
+    assert set(explained["timings_ms"]) == set(plain["timings_ms"])
+    explanation = explained["explanation"]
+    assert explanation["passages"][0]["release_id"] == plain["citations"][0]["release_id"]
+    assert explanation["sentences"][0]["probability"] > 0 and "features" in explanation["sentences"][0]
+    assert 0 <= explanation["answerable_probability"] <= 1 and explanation["verdict"]
+
+
+@pytest.mark.slow
+def test_expecting_an_answer_no_release_holds_names_the_stage_it_was_lost(ask_with_the_real_model):
+    code, output, _ = ask_with_the_real_model("--explain", "--expect", "the Kampot salt fields")
+    verdict = output.rstrip("\n").splitlines()[-1]
+    assert code == 0 and verdict.startswith("verdict: retrieval missed the release")
+    data = json.loads(ask_with_the_real_model("--explain", "--json", "--expect", "PRAK Sokhonn")[1])
+    assert data["explanation"]["expected"] == "PRAK Sokhonn"
+    assert data["explanation"]["verdict"].startswith(STAGE_VERDICTS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [QUESTION, "How much money did Russia pledge to ASEAN at the meeting?"])
+def test_explaining_does_not_change_the_answer(ask_with_the_real_model, question):
+    plain = json.loads(ask_with_the_real_model("--json", question=question)[1])
+    explained = json.loads(ask_with_the_real_model("--json", "--explain", question=question)[1])
+    for field in ("answer", "short_answer", "found", "citations", "mode", "notice"):
+        assert explained[field] == plain[field], field
+
+
+@pytest.mark.slow
+def test_ask_explain_with_a_generator_says_the_trace_is_the_extractive_stages(ask_with_the_real_model):
+    from .tiny_models import ChatServer
+
+    sentence = "The Meeting was co-chaired by H.E. Retno Marsudi and H.E. Sergey Lavrov"
+    with ChatServer([{"content": f"{sentence} [1]."}]) as server:
+        code, output, _ = ask_with_the_real_model("--explain", "--generator", "openai-compatible",
+                                                  "--generator-url", server.url)
+    assert code == 0 and "note: the answer was written by the generator" in output
+    assert output.rstrip("\n").splitlines()[-1].startswith("verdict: ")
+
+
+def test_ask_explain_applies_the_filters(fake_index, capsys, monkeypatch):
+    from .fakes import FakeEmbedder
+
+    monkeypatch.setattr("qa.embedder.Embedder", lambda *a, **k: FakeEmbedder())
+    assert main(["ask", QUESTION, "--index", str(fake_index), "--explain", "--date-from", "2030-01-01"]) == 0
+    output = capsys.readouterr().out
+    assert "retrieval: no passage came back" in output
+    assert output.rstrip("\n").splitlines()[-1].startswith("verdict: retrieval: no passage came back")
+
+
+@pytest.mark.parametrize("args, message", [(["--expect", "Retno Marsudi"], "--expect needs --explain"),
+                                           (["--explain", "--expect", " "], "--expect must be the expected answer")])
+def test_expect_without_explain_or_without_text_is_a_usage_error(capsys, args, message):
+    with pytest.raises(SystemExit) as exit_code:
+        main(["ask", QUESTION, "--index", "/nonexistent", *args])
+    assert exit_code.value.code == 2 and message in capsys.readouterr().err
