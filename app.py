@@ -9,6 +9,7 @@ API (gradio_client): `/ask` (question, history, date_from, date_to, source, coll
 """
 
 # No `from __future__ import annotations`: gr.api reads the endpoint's type hints at run time.
+import logging
 import os
 import tempfile
 import time
@@ -25,14 +26,17 @@ from starlette.middleware import Middleware  # noqa: E402
 from qa import Assistant, Filters, QAError, Settings
 from qa.conversation import Conversation
 from qa.errors import ConfigurationError
+from qa.explain import Explanation, TracingAssistant
 from qa.export import suggested_filename, to_markdown, write_export
-from qa.formatting import (answer_markdown, collection_choices, error_markdown, escape_markdown,
-                           source_cards_html, source_choices, status_markdown, upload_markdown)
+from qa.formatting import (WHY_PLACEHOLDER, answer_markdown, collection_choices, error_markdown, escape_markdown,
+                           explanation_html, source_cards_html, source_choices, status_markdown,
+                           upload_markdown)
 from qa.ingest import Ingestor
 from qa.store import IndexStore
 from qa.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
 from qa.webguard import LoginThrottle, UploadGuard
 
+LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 ALL = "All"  # the filter choice that filters nothing
 
@@ -43,16 +47,22 @@ CSS = """
 .source-meta { font-size: 0.85em; opacity: 0.75; margin: 2px 0 6px 0; }
 .source-passage mark { background: #ffe58a; color: inherit; padding: 0 2px; border-radius: 2px; }
 .searched { font-size: 0.9em; opacity: 0.85; }
+.why-trace { white-space: pre-wrap; font-size: 0.8em; line-height: 1.35; margin: 0; }
 """
 
 
 @dataclass
 class AppContext:
-    """What every tab needs: the assistant, its settings, and the shared status line."""
+    """What every tab needs: the assistant, its settings, and the shared status line.
+
+    The conversation asks through `tracing`, which keeps each question's trace for the
+    "Why this answer?" panel from the same ask.
+    """
 
     assistant: Assistant
     settings: Settings
     conversation: Conversation
+    tracing: TracingAssistant
     status: gr.Markdown | None = None
 
 
@@ -126,7 +136,8 @@ def make_filters(date_from, date_to, source, collection) -> Filters | None:
 def build_app(assistant: Assistant, settings: Settings | None = None, note: str | None = None) -> gr.Blocks:
     """The web app: a status line, then one tab per task (a function per tab), and the API."""
     settings = settings or assistant.settings
-    context = AppContext(assistant, settings, Conversation(assistant))
+    tracing = TracingAssistant(assistant)
+    context = AppContext(assistant, settings, Conversation(tracing), tracing)
     with gr.Blocks(title="releaseqa", analytics_enabled=False) as demo:
         gr.Markdown("## Ask the press releases")
         context.status = gr.Markdown(status_markdown(assistant.status(), note), elem_id="status")
@@ -162,6 +173,8 @@ def chat_tab(context: AppContext) -> None:
                                          elem_id="collection")
             sources = gr.HTML("<p>Sources appear here, with the answering sentence highlighted.</p>",
                               elem_id="sources")
+            with gr.Accordion("Why this answer?", open=False, elem_id="why-answer"):
+                why = gr.HTML(WHY_PLACEHOLDER, elem_id="why")
             if context.settings.allow_uploads:
                 upload_panel(context, source, collection)
     asked = gr.State([])  # the questions of this chat as typed, oldest first
@@ -169,25 +182,39 @@ def chat_tab(context: AppContext) -> None:
     def respond(text, history, earlier, day_from, day_to, source_name, collection_name):
         history = list(history or [])
         if not text or not text.strip():
-            return history, gr.skip(), "", earlier, gr.skip()
+            return history, gr.skip(), "", earlier, gr.skip(), gr.skip()
         status = refreshed_status(context)
+        context.tracing.forget()
         try:
             filters = make_filters(day_from, day_to, source_name, collection_name)
             answer = context.conversation.ask(text, earlier, filters)
         except QAError as error:
             history += [{"role": "user", "content": escape_markdown(text)},
                         {"role": "assistant", "content": error_markdown(str(error))}]
-            return history, "", "", earlier, status
+            return history, "", "", earlier, status, WHY_PLACEHOLDER
         history += [{"role": "user", "content": escape_markdown(text)},
                     {"role": "assistant", "content": answer_markdown(answer)}]
-        return history, source_cards_html(answer), "", list(earlier) + [text], status
+        return history, source_cards_html(answer), "", list(earlier) + [text], status, why_html(context, answer)
 
     inputs = [question, chatbot, asked, date_from, date_to, source, collection]
-    outputs = [chatbot, sources, question, asked, context.status]
+    outputs = [chatbot, sources, question, asked, context.status, why]
     for trigger in (question.submit, ask_button.click):
         trigger(respond, inputs, outputs, api_visibility="private", concurrency_id="assistant",
                 concurrency_limit=context.settings.concurrent_questions)
-    clear_button.click(lambda: ([], "", []), None, [chatbot, sources, asked], api_visibility="private")
+    clear_button.click(lambda: ([], "", [], WHY_PLACEHOLDER), None, [chatbot, sources, asked, why],
+                       api_visibility="private")
+
+
+def why_html(context: AppContext, answer) -> str:
+    """The "Why this answer?" panel: the trace the answer's own ask kept (nothing is asked again)."""
+    trace = context.tracing.last_trace()
+    if trace is None:
+        return WHY_PLACEHOLDER
+    try:
+        return explanation_html(Explanation.of(context.assistant.snapshot, answer, trace))
+    except Exception:  # the trace is a diagnostic: a fault in it must never cost the answer
+        LOGGER.exception("the trace of an answer could not be shown")
+        return "<p>The trace of this answer could not be shown; the answer itself is not affected.</p>"
 
 
 def briefing_tab(context: AppContext) -> None:

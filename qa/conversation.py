@@ -200,7 +200,7 @@ class _Topic:
     def people(self) -> str | None:
         """The names the latest "who" question of the last few found, for "he", "she", "they"."""
         for question in reversed(self.earlier[-_PEOPLE_LOOKBACK:]):
-            if self.rewriter.analyzer.analyze(question).kind == "who":
+            if self.rewriter.analyzer.analyze(question).asks_who:
                 answer = self.answer(question)
                 return answer.short_answer if answer else None
         return None

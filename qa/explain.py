@@ -66,7 +66,7 @@ class Explanation:
             return ("answered by the generator; if it is wrong: is the right release among the passages (retrieval)? "
                     "does the best sentence hold the answer (sentence model)? if so, the generator lost it")
         if self.answer.short_answer is None:
-            return (f"answered; no short answer: no entity of the sentence reached the span threshold "
+            return (f"answered; no short answer: no entity of the answer reached the span threshold "
                     f"{trace.span_threshold:.2f}")
         return ("answered; if it is wrong: is the right release among the passages (retrieval)? is its sentence "
                 "ranked first (sentence model)? is the short answer the right entity of it (span model)?")
@@ -78,10 +78,8 @@ class Explanation:
             "passages": [self._passage(rank, hit) for rank, hit in enumerate(self.hits, start=1)],
             "question_types": {name: round(value, 3) for name, value in trace.question_types.items()},
             "list_question": trace.list_question,
-            "sentences": [{"rank": rank, "release_id": c.hit.release_id, "passage_rank": c.hit_rank + 1,
-                           "probability": round(c.probability, 4), "text": c.text,
-                           "features": {name: round(value, 4) for name, value in c.features.items()}}
-                          for rank, c in enumerate(trace.candidates[:SHOWN_CANDIDATES], start=1)],
+            "sentences": [self._sentence(rank, candidate)
+                          for rank, candidate in enumerate(trace.candidates[:SHOWN_CANDIDATES], start=1)],
             "answerable_probability": _round(trace.answerable_probability),
             "answer_threshold": round(trace.answer_threshold, 4),
             "spans": [asdict(span) | {"probability": round(span.probability, 4)} for span in trace.spans],
@@ -95,6 +93,13 @@ class Explanation:
                 "chunk_id": hit.chunk_id, "dense_rank": hit.dense_rank, "bm25_rank": hit.bm25_rank,
                 "fused_score": round(hit.score, 5), "dense_score": _round(hit.dense_score),
                 "bm25_score": _round(hit.bm25_score)}
+
+    def _sentence(self, rank: int, candidate) -> dict:
+        cited = {(c.release_id, c.sentence_start): c.n for c in self.answer.citations if c.sentence_start is not None}
+        return {"rank": rank, "release_id": candidate.hit.release_id, "passage_rank": candidate.hit_rank + 1,
+                "probability": round(candidate.probability, 4), "text": candidate.text,
+                "cited_as": cited.get((candidate.hit.release_id, candidate.sentence.char_start)),
+                "features": {name: round(value, 4) for name, value in candidate.features.items()}}
 
     def to_text(self) -> str:
         """The trace as plain text, one section per stage, the verdict last."""
@@ -142,11 +147,12 @@ def _retrieval_lines(data: dict) -> list[str]:
 def _sentence_lines(data: dict) -> list[str]:
     if not data["sentences"]:
         return ["sentences: none to rate"]
-    lines = [f"sentences (probability; {', '.join(SHOWN_FEATURES)}; passage rank):"]
+    lines = [f"sentences (probability; {', '.join(SHOWN_FEATURES)}; passage rank; [n] when the answer cites it):"]
     for sentence in data["sentences"]:
         features = ", ".join(f"{sentence['features'].get(name, 0.0):.2f}" for name in SHOWN_FEATURES)
+        cited = f"; [{sentence['cited_as']}]" if sentence["cited_as"] else ""
         lines.append(f"  {sentence['rank']}. {sentence['probability']:.3f}  ({features}; passage "
-                     f"{sentence['passage_rank']}) {_shortened(sentence['text'], 110)}")
+                     f"{sentence['passage_rank']}{cited}) {_shortened(sentence['text'], 110)}")
     return lines
 
 

@@ -17,15 +17,22 @@ _ROLES = (r"(?:leaders?|ministers?|officials?|presidents?|prime\s+ministers?|amb
           r"senators?|governors?|mayors?|participants?|attendees?|speakers?|signator(?:y|ies)|"
           r"hosts?|chancellors?|premiers?|officers?|directors?|administrators?|coordinators?|"
           r"names?)")
+# What a question may ask for that is no person: "What share of people ...", "the date of ...".
+_THINGS = (r"(?:dates?|days?|years?|months?|time|week|period|when|where|why|number|count|total|"
+           r"percent(?:age)?|share|proportion|fraction|amounts?|sums?|costs?|value|budget|price|funding|"
+           r"money|figure|reasons?|purposes?|countr(?:y|ies)|nations?|member|cit(?:y|ies)|places?|"
+           r"locations?|venues?|capital|region|province|town|site)")
 # "Who ...", "Which leaders ...", "What is the name of the minister ...".
 _WHO_OPENING = re.compile(
     rf"^(?:(?:to|by|with|for|from|of|and)\s+)?(?:who|whom|whose)\b"
-    rf"|^(?:(?:to|by|with|for|from)\s+)?(?:what|which)\s+(?:(?!(?:{_AUXILIARIES})\b)[\w\-]+\s+){{0,2}}?"
-    rf"{_ROLES}\b"
+    rf"|^(?:(?:to|by|with|for|from)\s+)?(?:what|which)\s+(?:(?!(?:{_AUXILIARIES}|{_THINGS})\b)[\w\-]+\s+)"
+    rf"{{0,2}}?{_ROLES}\b"
     rf"|^(?:what|which)\s+(?:is|was|were|are)\s+(?:the\s+)?names?\s+of\s+(?:the\s+)?(?:[\w\-]+\s+){{0,3}}?"
     rf"{_ROLES}\b")
 # Any other question opening: the question asks what, when, where, how, why, or yes or no.
-_OTHER_OPENING = re.compile(rf"^(?:\w+\s+)?(?:what|which|when|where|why|how)\b|^(?:{_AUXILIARIES})(?:n['’]?t)?\b")
+_OTHER_OPENING = re.compile(
+    rf"^(?:(?:to|by|with|for|from|in|on|at|about|of|and|since|until|till|into|inside|within)\s+)?"
+    rf"(?:what|which|when|where)\b|^(?:why|how)\b|^(?:{_AUXILIARIES})(?:n['’]?t)?\b")
 _WH_WORD = re.compile(r"(?:who|whom|when|where|which|what|how|why)\b")
 _POLITE_OPENING = re.compile(
     r"^(?:(?:and|so|ok|okay|also|then|well|hi|hello|hey|now|please)\b[,\s]*)*"
@@ -40,6 +47,9 @@ _DESCRIBE = re.compile(r"^(?:describe|explain|summari[sz]e|outline|discuss|elabo
 _DETERMINERS = re.compile(r"^(?:(?:the|a|an|all|any|each|every|some|its|their|his|her|exact|"
                           r"full|main|two|three|both)\s+)*")
 _ROLE_OBJECT = re.compile(rf"{_ROLES}\b")  # "Name the co-chairs ..."
+# What a noun phrase that opens a question asks for: "The date of ...", "The co-chairs of ...".
+_OBJECT = re.compile(rf"(?:{_ROLES}|{_THINGS}|organi[sz]ations?|bod(?:y|ies)|agenc(?:y|ies)|"
+                     rf"institutions?|groups?)\b")
 _WHO_WORD = re.compile(r"\b(?:who|whom|whose)\b")  # "The meeting was co-chaired by whom?"
 
 _STOPWORDS = frozenset("""
@@ -75,8 +85,6 @@ _NOT_RECASED = frozenset("us who it may man chad guinea jersey turkey georgia jo
                          "quad congress senate".split())
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[-'’]\w+)*")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
-
-
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,8 @@ class QuestionAnalyzer:
         taken: list[tuple[int, int]] = []
         for span in self._span_finder.find(text):
             start, end = _whole_compound(text, span.start, span.end)
-            found.append((start, text[start:end]))
+            entity = span.value if span.kind == "person" else text[start:end]
+            found.append((start, re.sub(r"^[Tt]he\s+", "", entity)))
             taken.append((start, end))
         found.extend(self._capitalised_runs(text, taken))
         entities: list[str] = []
@@ -178,12 +187,16 @@ def _asks_who(body: str) -> bool:
         return True
     if _OTHER_OPENING.match(body) or _DESCRIBE.match(body):
         return False
-    return (_DETERMINERS.match(body).end() > 0 and _names_roles(body)) or _WHO_WORD.search(body) is not None
+    determiners = _DETERMINERS.match(body).end()
+    if determiners and _OBJECT.match(body, determiners):  # "the co-chairs of ...", "the date of ..."
+        return _names_roles(body)
+    return _WHO_WORD.search(body) is not None
 
 
 def _names_roles(phrase: str) -> bool:
     """ "the co-chairs of the meeting": a noun phrase of people."""
     return _ROLE_OBJECT.match(phrase, _DETERMINERS.match(phrase).end()) is not None
+
 
 def _strip_possessive(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)

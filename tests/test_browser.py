@@ -170,3 +170,14 @@ def test_briefer_prepares_talking_points_and_downloads_them(page, tmp_path):
     download_info.value.save_as(saved)
     document_text = "\n".join(paragraph.text for paragraph in docx.Document(saved).paragraphs)
     assert "Outcomes of the Special ASEAN-Russia Foreign Ministers" in document_text
+
+
+def test_why_this_answer_opens_the_trace_of_the_last_answer(page):
+    Chat(page).ask("Who co-chaired the meeting?")
+    trace = page.locator("#why pre")
+    assert not trace.is_visible()  # closed until asked for
+    page.click("#why-answer >> text=Why this answer?")
+    trace.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    text = trace.inner_text()
+    assert "retrieval (fused rank" in text and "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt" in text
+    assert text.strip().splitlines()[-1].startswith("verdict: ")

@@ -34,7 +34,8 @@ def trace(candidates: list[Candidate], answerable: float | None = 0.9, spans=())
 def answer(text: str | None, short_answer: str | None = None, mode: str = "extractive") -> Answer:
     if text is None:
         return Answer("Who co-chaired the meeting?", "The releases don't say.", None, False, [], {})
-    cited = Citation(1, "seed/0.txt", "Outcomes", "2021-07-06", text, 0, len(text), 0.9, sentence=text)
+    cited = Citation(1, "seed/0.txt", "Outcomes", "2021-07-06", text, 0, len(text), 0.9, sentence=text,
+                     sentence_start=0, sentence_end=len(text))
     return Answer("Who co-chaired the meeting?", f"{text} [1]", short_answer, True, [cited], {}, mode=mode)
 
 
@@ -54,6 +55,7 @@ def test_text_has_every_stage_in_order_and_the_verdict_last(right_trace):
     assert positions == sorted(positions)
     assert text.splitlines()[-1].startswith("verdict: answered")
     assert "0.930" in text and "threshold 0.300" in text and "Retno Marsudi [person] 0.91 (shown)" in text
+    assert "passage 1; [1]) The Meeting was co-chaired" in text and "passage 2) The Meeting was opened" in text
 
 
 def test_dict_holds_passages_sentences_probabilities_and_verdict(right_trace):
@@ -61,6 +63,7 @@ def test_dict_holds_passages_sentences_probabilities_and_verdict(right_trace):
     assert [passage["fused_rank"] for passage in data["passages"]] == [1, 2]
     assert data["passages"][0]["title"] == "Outcomes" and data["passages"][0]["dense_rank"] == 1
     assert data["sentences"][0]["text"] == COCHAIRED and data["sentences"][0]["features"]["dense"] == 0.4
+    assert [sentence["cited_as"] for sentence in data["sentences"]] == [1, None]
     assert data["answerable_probability"] == 0.9 and data["answer_threshold"] == 0.3
     assert data["spans"][0] == {"text": "Retno Marsudi", "kind": "person", "probability": 0.91}
     assert data["note"] is None and data["verdict"].startswith("answered")
