@@ -24,16 +24,16 @@ import gradio as gr  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
 from qa import Assistant, Filters, QAError, Settings
-from qa.conversation import Conversation
+from qa.language.conversation import Conversation
 from qa.errors import ConfigurationError
-from qa.explain import Explanation, TracingAssistant
-from qa.export import suggested_filename, to_markdown, write_export
-from qa.formatting import (WHY_PLACEHOLDER, answer_markdown, collection_choices, error_markdown, escape_markdown,
+from qa.answer.explain import Explanation, TracingAssistant
+from qa.briefing.export import suggested_filename, to_markdown, write_export
+from qa.render import (WHY_PLACEHOLDER, answer_markdown, collection_choices, error_markdown, escape_markdown,
                            explanation_html, source_cards_html, source_choices, status_markdown,
                            upload_markdown)
-from qa.ingest import Ingestor
-from qa.store import IndexStore
-from qa.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
+from qa.ingest.pipeline import Ingestor
+from qa.index.store import IndexStore
+from qa.ingest.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
 from qa.webguard import LoginThrottle, UploadGuard
 
 LOGGER = logging.getLogger(__name__)

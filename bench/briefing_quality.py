@@ -35,10 +35,10 @@ from pathlib import Path
 import numpy as np
 
 from qa import Assistant, Filters
-from qa.bm25_index import tokenize
-from qa.evidence import normalise
-from qa.talking_points import TalkingPointsBuilder, TopicSettings
-from qa.timeline import TimelineBuilder
+from qa.index.bm25 import tokenize
+from qa.language.aliases import normalise
+from qa.briefing.talking_points import TalkingPointsBuilder, TopicSettings
+from qa.briefing.timeline import TimelineBuilder
 
 REPO = Path(__file__).resolve().parents[1]
 THRESHOLDS = (0.75, 0.80, 0.85, 0.90)

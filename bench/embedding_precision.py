@@ -20,8 +20,8 @@ import time
 import numpy as np
 
 from ingest_throughput import embedded_texts
-from qa.embedder import Embedder, cpu_has_native_bfloat16
-from qa.sentences import SentenceSplitter
+from qa.index.embedder import Embedder, cpu_has_native_bfloat16
+from qa.ingest.sentences import SentenceSplitter
 
 
 def main() -> None:

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from qa.config import Settings
-from qa.embedder import Embedder
-from qa.ingest import Ingestor
-from qa.snapshot import IndexSnapshot
+from qa.index.embedder import Embedder
+from qa.ingest.pipeline import Ingestor
+from qa.index.snapshot import IndexSnapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATHS = [ROOT / "corpus", ROOT / "tests" / "data" / "whitehouse-foreign-affairs-2021-2022.jsonl.gz"]

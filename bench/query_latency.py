@@ -21,8 +21,8 @@ from pathlib import Path
 
 from qa import Assistant
 from qa.config import Settings
-from qa.embedder import torch_threads
-from qa.store import IndexStore
+from qa.index.embedder import torch_threads
+from qa.index.store import IndexStore
 
 HERE = Path(__file__).resolve().parent
 

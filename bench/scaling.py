@@ -24,9 +24,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa import vector_index
-from qa.embedder import Embedder
-from qa.snapshot import IndexSnapshot
+from qa.index import vectors as vector_index
+from qa.index.embedder import Embedder
+from qa.index.snapshot import IndexSnapshot
 
 HERE = Path(__file__).resolve().parent
 

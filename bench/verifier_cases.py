@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from qa.verifier import AnswerVerifier, EvidencePassage, VerifierSettings
+from qa.answer.verifier import AnswerVerifier, EvidencePassage, VerifierSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE_FILES = [ROOT / "tests" / "data" / "verifier_cases.json", ROOT / "tests" / "data" / "verifier_cases_heldout.json"]
@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--cases", nargs="*", default=[str(path) for path in CASE_FILES if path.exists()])
     parser.add_argument("--verbose", action="store_true", help="one line per case")
     args = parser.parse_args()
-    from qa.embedder import Embedder
+    from qa.index.embedder import Embedder
 
     embedder = Embedder()
     verifier = AnswerVerifier(embedder, VerifierSettings())

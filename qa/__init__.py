@@ -5,11 +5,11 @@ Example:
     answer = Assistant.open("index").ask("Who co-chaired the meeting?")
 """
 
-from .assistant import Assistant, IndexStatus
-from .config import Settings
-from .errors import QAError
-from .records import Answer, Chunk, Citation, Hit, Release
-from .retriever import Filters
+from qa.assistant import Assistant, IndexStatus
+from qa.config import Settings
+from qa.errors import QAError
+from qa.records import Answer, Chunk, Citation, Hit, Release
+from qa.search.retriever import Filters
 
 __all__ = ["Answer", "Assistant", "Chunk", "Citation", "Filters", "Hit", "IndexStatus", "QAError",
            "Release", "Settings"]

@@ -7,17 +7,17 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .batching import QueryBatcher
-from .config import Settings, validate_text
-from .embedder import canonical_model_name
-from .errors import ModelMismatchError
-from .ingest import Ingestor, IngestReport
-from .answerer import AnswerSettings, AnswerTrace, ExtractiveAnswerer
-from .question import QuestionAnalyzer
-from .records import Answer, Hit
-from .retriever import Filters, Retriever
-from .snapshot import IndexSnapshot
-from .store import IndexStore
+from qa.index.batching import QueryBatcher
+from qa.config import Settings, validate_text
+from qa.index.embedder import canonical_model_name
+from qa.errors import ModelMismatchError
+from qa.ingest.pipeline import Ingestor, IngestReport
+from qa.answer.extractive import AnswerSettings, AnswerTrace, ExtractiveAnswerer
+from qa.language.question import QuestionAnalyzer
+from qa.records import Answer, Hit
+from qa.search.retriever import Filters, Retriever
+from qa.index.snapshot import IndexSnapshot
+from qa.index.store import IndexStore
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Assistant:
                 f"configured is {canonical_model_name(settings.model)!r}; configure {built_with!r} "
                 "or rebuild the index with qa ingest --rebuild")
         if embedder is None:
-            from .embedder import Embedder
+            from qa.index.embedder import Embedder
 
             embedder = Embedder(built_with, device=settings.device, batch_size=settings.batch_size,
                                 precision=settings.precision, query_threads=settings.query_threads)
@@ -140,7 +140,7 @@ class Assistant:
     def _generative(self):
         """The generative answerer, made on first use; None when the configured generator is "none"."""
         if not hasattr(self, "_generative_answerer"):
-            from .generative import GenerativeAnswerer
+            from qa.answer.generative import GenerativeAnswerer
 
             self._generative_answerer = GenerativeAnswerer.from_settings(self.settings, self.embedder)
         return self._generative_answerer
@@ -156,9 +156,9 @@ class Assistant:
 
         `order` is "newest" (newest release first) or "release" (grouped by release);
         fewer than k points come back when the releases hold fewer relevant sentences.
-        Returns a `qa.talking_points.Briefing`.
+        Returns a `qa.briefing.talking_points.Briefing`.
         """
-        from .talking_points import TalkingPointsBuilder, topic_timings, validate_topic
+        from qa.briefing.talking_points import TalkingPointsBuilder, topic_timings, validate_topic
 
         started = time.perf_counter()
         topic = validate_topic(topic)
@@ -172,10 +172,10 @@ class Assistant:
     def timeline(self, topic: str, filters: Filters | None = None, limit: int = 20):
         """The releases on a topic, oldest first, each with its most relevant sentence, cited.
 
-        Returns a `qa.timeline.Timeline`.
+        Returns a `qa.briefing.timeline.Timeline`.
         """
-        from .talking_points import topic_timings, validate_topic
-        from .timeline import TimelineBuilder
+        from qa.briefing.talking_points import topic_timings, validate_topic
+        from qa.briefing.timeline import TimelineBuilder
 
         started = time.perf_counter()
         topic = validate_topic(topic)

@@ -10,8 +10,8 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from .config import Settings, validate_text
-from .errors import QAError
+from qa.config import Settings, validate_text
+from qa.errors import QAError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_ingest(args) -> int:
-    from .ingest import Ingestor
+    from qa.ingest.pipeline import Ingestor
 
     settings = Settings.from_env(index_dir=args.index, model=args.model, precision=args.precision,
                                  max_chars=args.max_chars)
@@ -100,9 +100,9 @@ def run_ingest(args) -> int:
 
 
 def run_ask(args) -> int:
-    from .assistant import Assistant
-    from .explain import Explanation
-    from .retriever import Filters
+    from qa.assistant import Assistant
+    from qa.answer.explain import Explanation
+    from qa.search.retriever import Filters
 
     validate_text(args.question, "question")  # before the model loads
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
@@ -149,7 +149,7 @@ def format_answer_text(answer) -> str:
 
 
 def run_status(args) -> int:
-    from .assistant import IndexStatus
+    from qa.assistant import IndexStatus
 
     status = IndexStatus.read(Settings.from_env(index_dir=args.index).index_dir)
     for key, value in asdict(status).items():
@@ -159,7 +159,7 @@ def run_status(args) -> int:
 
 
 def run_check(args) -> int:
-    from .assistant import IndexStatus
+    from qa.assistant import IndexStatus
 
     index_dir = Settings.from_env(index_dir=args.index).index_dir
     status = IndexStatus.read(index_dir, checksums=True)
@@ -217,9 +217,9 @@ def run_timeline(args) -> int:
 
 
 def _run_briefing(args, build, format_text) -> int:
-    from .assistant import Assistant
-    from .export import check_export_path, write_export
-    from .retriever import Filters
+    from qa.assistant import Assistant
+    from qa.briefing.export import check_export_path, write_export
+    from qa.search.retriever import Filters
 
     out = check_export_path(args.out) if args.out else None  # a bad --out fails before the model loads
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
@@ -279,7 +279,7 @@ def _add_eval_command(commands) -> None:
 
 
 def run_eval(args) -> int:
-    from .evaluation import Evaluator, format_report, load_questions
+    from qa.evaluate.evaluation import Evaluator, format_report, load_questions
 
     sets = {path: load_questions(path) for path in args.questions}  # a bad file fails before the model loads
     if args.k is not None and args.k < 1:
@@ -310,7 +310,7 @@ def _evaluation_index(args):
     if not args.corpus:
         yield settings, None
         return
-    from .ingest import Ingestor
+    from qa.ingest.pipeline import Ingestor
 
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as folder:
         settings = settings.with_values(index_dir=args.index or Path(folder) / "index")
@@ -321,7 +321,7 @@ def _evaluation_index(args):
 
 
 def _open_assistant(settings: Settings, embedder=None):
-    from .assistant import Assistant
+    from qa.assistant import Assistant
 
     return Assistant.open(settings=settings, embedder=embedder)
 
@@ -339,9 +339,9 @@ def _add_train_command(commands) -> None:
 
 
 def run_train(args) -> int:
-    from .answer_model import MODEL_FILE
-    from .evaluation import load_questions
-    from .training import AnswerTrainer
+    from qa.answer.model import MODEL_FILE
+    from qa.evaluate.evaluation import load_questions
+    from qa.answer.training import AnswerTrainer
 
     questions = load_questions(args.questions)
     assistant = _open_assistant(Settings.from_env(index_dir=args.index))

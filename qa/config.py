@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .errors import ConfigurationError, InvalidQuestionError
+from qa.errors import ConfigurationError, InvalidQuestionError
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_QUESTION_CHARS = 2000

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.config import Settings
-from qa.ingest import Ingestor
+from qa.ingest.pipeline import Ingestor
 
 from .fakes import FakeEmbedder
 
@@ -57,7 +57,7 @@ def fake_index(tmp_path, small_corpus, fake_embedder) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from qa.embedder import Embedder
+    from qa.index.embedder import Embedder
 
     return Embedder()
 

@@ -8,7 +8,7 @@ import pytest
 import app
 from qa import Assistant, Settings
 from qa.errors import ConfigurationError, QAError
-from qa.retriever import Filters
+from qa.search.retriever import Filters
 
 from .conftest import SEED_FILE
 from .fakes import FakeEmbedder
@@ -165,7 +165,7 @@ def test_failed_logins_to_the_app_slow_down(launched):
 def test_the_app_answers_from_what_the_cli_ingested_without_a_restart(launched):
     from gradio_client import Client
 
-    from qa.ingest import Ingestor
+    from qa.ingest.pipeline import Ingestor
 
     url, settings = launched()
     client = Client(url + "/", verbose=False)

@@ -38,7 +38,7 @@ def test_unknown_index_folder_from_a_real_process_has_no_traceback(tmp_path):
 def test_bad_question_is_a_one_line_error(fake_index, capsys, question, message, monkeypatch):
     from .fakes import FakeEmbedder
 
-    monkeypatch.setattr("qa.embedder.Embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr("qa.index.embedder.Embedder", lambda *a, **k: FakeEmbedder())
     assert main(["ask", question, "--index", str(fake_index)]) == 1
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1
@@ -58,19 +58,19 @@ def test_status_reads_the_manifest(fake_index, capsys):
 def test_k_of_zero_is_a_one_line_error(fake_index, capsys, monkeypatch):
     from .fakes import FakeEmbedder
 
-    monkeypatch.setattr("qa.embedder.Embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr("qa.index.embedder.Embedder", lambda *a, **k: FakeEmbedder())
     assert main(["ask", "Who co-chaired the meeting?", "--k", "0", "--index", str(fake_index)]) == 1
     assert "k must be greater than 0" in capsys.readouterr().err
 
 
 def test_ingest_refuses_a_text_over_the_character_limit_unless_raised(tmp_path, capsys, monkeypatch):
     from qa.config import Settings
-    from qa.ingest import Ingestor
+    from qa.ingest.pipeline import Ingestor
 
     from .fakes import FakeEmbedder
 
     (tmp_path / "one-line.txt").write_text("Title\n\n" + "A long line without end " * 500)
-    monkeypatch.setattr("qa.ingest.Ingestor.embedder", property(lambda self: FakeEmbedder()))
+    monkeypatch.setattr("qa.ingest.pipeline.Ingestor.embedder", property(lambda self: FakeEmbedder()))
     assert main(["ingest", str(tmp_path / "one-line.txt"), "--index", str(tmp_path / "index"), "--quiet",
                  "--max-chars", "5000"]) == 3
     assert "over the limit of 5,000 characters" in capsys.readouterr().err
@@ -94,7 +94,7 @@ STAGE_VERDICTS = ("retrieval missed the release", "the right sentence scored bel
 def ask_with_the_real_model(sample_index, real_embedder, monkeypatch, capsys):
     """Runs `qa ask QUESTION --index <sample> ARGS...` in this process with the session's model;
     returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr("qa.embedder.Embedder", lambda *args, **kwargs: real_embedder)
+    monkeypatch.setattr("qa.index.embedder.Embedder", lambda *args, **kwargs: real_embedder)
 
     def ask(*args, question=QUESTION):
         code = main(["ask", question, "--index", str(sample_index), *args])
@@ -165,7 +165,7 @@ def test_ask_explain_with_a_generator_says_the_trace_is_the_extractive_stages(as
 def test_ask_explain_applies_the_filters(fake_index, capsys, monkeypatch):
     from .fakes import FakeEmbedder
 
-    monkeypatch.setattr("qa.embedder.Embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr("qa.index.embedder.Embedder", lambda *a, **k: FakeEmbedder())
     assert main(["ask", QUESTION, "--index", str(fake_index), "--explain", "--date-from", "2030-01-01"]) == 0
     output = capsys.readouterr().out
     assert "retrieval: no passage came back" in output

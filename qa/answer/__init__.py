@@ -1,0 +1,1 @@
+"""Answering: the fitted extractive stage, its features, model, training and trace; generative answers and their checks."""

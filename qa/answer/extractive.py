@@ -1,0 +1,194 @@
+"""Extractive answers chosen by a fitted model: the sentence or two that answer, a short answer when sure, or "not found".
+
+Every sentence of the retrieved passages is scored by the sentence model (`answer_model.py`)
+over its features (`answer_features.py`); the best one answers if the answerable model's
+probability clears its cross-validated threshold, else the releases "don't say" and the
+closest passages are offered. The short answer is the entity of that sentence the span model
+rates highest, shown only above its threshold (chosen for precision). An answer quotes one
+release; a question asking for several names may add sentences of others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from qa.answer.features import Candidate, FeatureBuilder, span_features
+from qa.answer.model import AnswerModel, answerable_features
+from qa.ingest.entities import Entity
+from qa.language.aliases import RELATIVE_DAYS, normalise, readable_date, relative_day_spans
+from qa.records import Answer, Citation, Hit
+from qa.index.snapshot import IndexSnapshot, StoredSentence
+
+NOT_FOUND_TEXT = "The releases don't say."
+_HONORIFICS = ("H.E. ", "H.E ", "HE ", "Mr. ", "Mrs. ", "Ms. ", "Dr. ")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """How many closest passages a "not found" shows, how many sentences a list answer quotes."""
+
+    closest_passages: int = 3
+    max_list_sentences: int = 3
+
+
+@dataclass(frozen=True)
+class SpanChoice:
+    """An entity of the answer sentence, rated as the short answer."""
+
+    text: str
+    kind: str
+    probability: float
+
+
+@dataclass
+class AnswerTrace:
+    """Everything the answer stage decided, for `qa ask --explain`; the answer does not depend on it."""
+
+    question_types: dict[str, float]
+    list_question: bool
+    candidates: list[Candidate] = field(default_factory=list)  # best first
+    answerable_probability: float | None = None
+    answer_threshold: float = 0.0
+    spans: list[SpanChoice] = field(default_factory=list)  # best first
+    span_threshold: float = 0.0
+    hits: list[Hit] = field(default_factory=list)  # the retrieved passages, set by Assistant.ask_with_trace
+
+
+class ExtractiveAnswerer:
+    """Picks answer sentences from retrieved chunks with the fitted model; never writes text of its own.
+
+    Example:
+        answer = ExtractiveAnswerer(snapshot).answer(question, query_vector, hits)
+        answer, trace = ExtractiveAnswerer(snapshot).answer_with_trace(question, query_vector, hits)
+    """
+
+    def __init__(self, snapshot: IndexSnapshot, settings: AnswerSettings | None = None,
+                 model: AnswerModel | None = None):
+        self.snapshot = snapshot
+        self.settings = settings or AnswerSettings()
+        self.model = model or AnswerModel.load_if_present()
+        self.features = FeatureBuilder(snapshot)
+
+    def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Answer:
+        return self.answer_with_trace(question, query_vector, hits)[0]
+
+    def answer_with_trace(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> tuple[Answer, AnswerTrace]:
+        model = self.model or AnswerModel.load()  # raises, saying how to build it, when there is none
+        trace = AnswerTrace(model.question_types(query_vector, question),
+                            model.is_list_question(query_vector, question),
+                            answer_threshold=model.answer_threshold, span_threshold=model.span_threshold)
+        candidates = self.features.build(question, query_vector, hits, trace.question_types)
+        if not candidates:
+            return self._not_found(question, hits), trace
+        probabilities = model.sentence.probability(np.vstack([c.vector() for c in candidates]))
+        for candidate, probability in zip(candidates, probabilities):
+            candidate.probability = float(probability)
+        ranked = sorted(candidates, key=lambda c: (-c.probability, c.hit_rank, c.sentence.char_start))
+        trace.candidates = ranked
+        ranked_probabilities = np.asarray([c.probability for c in ranked])
+        trace.answerable_probability = float(
+            model.answerable.probability(answerable_features(ranked_probabilities, ranked))[0])
+        if trace.answerable_probability < model.answer_threshold:
+            return self._not_found(question, hits), trace
+        chosen = shown_sentences(ranked, trace.list_question, model.second_ratio, self.settings.max_list_sentences)
+        trace.spans = self._rated_spans(question, chosen, trace)
+        citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
+        text = " ".join(f"{self._dated(candidate)} [{n}]" for n, candidate in enumerate(chosen, start=1))
+        return Answer(question, text, self._short_answer(trace), True, citations, {}), trace
+
+    def _rated_spans(self, question: str, chosen: list[Candidate], trace: AnswerTrace) -> list[SpanChoice]:
+        asked = normalise(question)
+        terms = self.features.question_terms(question)
+        rated = []
+        for candidate in chosen:
+            spans = self.features.answer_entities(candidate, asked)
+            if not spans:
+                continue
+            probabilities = self.model.span.probability(span_features(candidate, spans, trace.question_types, terms))
+            release_date = self.snapshot.releases[candidate.hit.release_id].date
+            rated += [SpanChoice(span_text(candidate.text, entity, release_date), kind, float(probability))
+                      for (entity, kind), probability in zip(spans, probabilities)]
+        return sorted(rated, key=lambda span: -span.probability)
+
+    def _short_answer(self, trace: AnswerTrace) -> str | None:
+        sure = [span for span in trace.spans if span.probability >= trace.span_threshold]
+        if not sure:
+            return None
+        if not trace.list_question:
+            return sure[0].text
+        values = []
+        for span in sure:  # every entity the span model is sure of: the names a list question asks for
+            if span.text not in values:
+                values.append(span.text)
+        return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
+
+    def _dated(self, candidate: Candidate) -> str:
+        """The sentence with its "today" or "yesterday" dated from the release's own date:
+        "... spoke by phone yesterday (3 February 2021) evening ..."; the citation quotes it as written."""
+        return dated_text(candidate.text, self.snapshot.releases[candidate.hit.release_id].date)
+
+    def _citation(self, n: int, candidate: Candidate) -> Citation:
+        return sentence_citation(self.snapshot, n, candidate.hit, candidate.sentence, candidate.text,
+                                 candidate.probability)
+
+    def _not_found(self, question: str, hits: list[Hit]) -> Answer:
+        return not_found(self.snapshot, question, hits, self.settings.closest_passages)
+
+
+def shown_sentences(ranked: list[Candidate], list_question: bool, second_ratio: float,
+                    max_list_sentences: int = 3) -> list[Candidate]:
+    """The sentences an answer quotes (`ranked` best first): the best one, and the next best of
+    the same release when the model rates it at least `second_ratio` times as high (in the
+    release's order); for a list question, other sentences the model also rates as answers."""
+    best = ranked[0]
+    if list_question:
+        others = [c for c in ranked[1:] if c.probability >= 0.5 and c.text != best.text]
+        return [best] + others[: max_list_sentences - 1]
+    runner_up = next((c for c in ranked[1:] if c.hit.release_id == best.hit.release_id and c.text != best.text), None)
+    if runner_up is None or runner_up.probability < second_ratio * best.probability:
+        return [best]
+    return sorted([best, runner_up], key=lambda c: c.sentence.char_start)
+
+
+def dated_text(text: str, release_date: str | None) -> str:
+    """`text` with the date of each relative day ("today", "yesterday") after it, in brackets."""
+    for span in reversed(relative_day_spans(text, release_date)):
+        text = f"{text[:span.end]} ({readable_date(span.value)}){text[span.end:]}"
+    return text
+
+
+def span_text(text: str, entity: Entity, release_date: str | None) -> str:
+    """The short answer an entity gives: "today" as the release's date, a name without its honorific."""
+    value = text[entity.start:entity.end]
+    if value.lower() in RELATIVE_DAYS and release_date:
+        spans = relative_day_spans(value, release_date)
+        return readable_date(spans[0].value) if spans else value
+    for honorific in _HONORIFICS:
+        if value.startswith(honorific) and len(value) > len(honorific) + 2:
+            return value[len(honorific):]
+    return value
+
+
+def passage_citation(snapshot: IndexSnapshot, n: int, hit: Hit, score: float) -> Citation:
+    """Citation [n] of a retrieved passage (no sentence chosen in it)."""
+    row = snapshot.chunk_row(hit.chunk_id)
+    release = snapshot.releases[hit.release_id]
+    return Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date,
+                    passage=snapshot.chunk_text(hit.chunk_id), char_start=int(snapshot.chunk_starts[row]),
+                    char_end=int(snapshot.chunk_ends[row]), score=round(float(score), 4),
+                    source_url=release.source_url, source=release.source, paragraph=int(snapshot.chunk_paragraphs[row]))
+
+
+def sentence_citation(snapshot: IndexSnapshot, n: int, hit: Hit, sentence: StoredSentence, text: str,
+                      score: float) -> Citation:
+    """Citation [n] of a passage with the sentence of it that answers."""
+    return replace(passage_citation(snapshot, n, hit, score), sentence=text, sentence_start=sentence.char_start,
+                   sentence_end=sentence.char_end)
+
+
+def not_found(snapshot: IndexSnapshot, question: str, hits: list[Hit], closest: int) -> Answer:
+    """"The releases don't say.", with the closest passages offered instead."""
+    citations = [passage_citation(snapshot, n, hit, hit.score) for n, hit in enumerate(hits[:closest], start=1)]
+    return Answer(question, NOT_FOUND_TEXT, None, False, citations, {})

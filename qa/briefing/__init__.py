@@ -1,0 +1,1 @@
+"""Briefing: talking points, timelines and their exports."""

@@ -1,0 +1,1 @@
+"""Evaluation: question sets and the scores of an Assistant on them."""

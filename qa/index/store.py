@@ -1,0 +1,313 @@
+"""The index folder: generations of FAISS + SQLite + BM25 files, switched atomically.
+
+Layout:
+    index/CURRENT          name of the live generation, replaced atomically
+    index/gen-000007/      manifest.json, meta.sqlite, chunks.faiss, sentence_vectors.npy,
+                           sentence_ids.npy, bm25/, bm25_chunk_ids.npy
+An ingest writes a new generation beside the live one, records every file's size and
+SHA-256 in its manifest, and switches CURRENT only when the files on disk match; a crash
+or Ctrl-C before that leaves the old one live.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.errors import IndexDamagedError, IndexFormatError, IndexNotFoundError, QAError
+
+FORMAT_VERSION = 2  # 2: named entities of each sentence (table entities)
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "manifest.json"
+DATABASE_FILE = "meta.sqlite"
+CHUNK_INDEX_FILE = "chunks.faiss"
+SENTENCE_VECTORS_FILE = "sentence_vectors.npy"
+SENTENCE_IDS_FILE = "sentence_ids.npy"
+BM25_FOLDER = "bm25"
+BM25_CHUNK_IDS_FILE = "bm25_chunk_ids.npy"
+# Opening an index checks the SHA-256 of files up to this size (all of them for the 751
+# releases' 25 MB); bigger files only by size. `qa check` checks every file.
+CHEAP_CHECKSUM_BYTES = 64 * 1024 * 1024
+_GENERATION = re.compile(r"gen-\d{6}")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS releases (
+    release_id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, source TEXT NOT NULL,
+    source_url TEXT, tags TEXT NOT NULL, origin TEXT NOT NULL, content_hash TEXT NOT NULL,
+    text TEXT NOT NULL, title_prefix TEXT NOT NULL, ingested_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id INTEGER PRIMARY KEY AUTOINCREMENT, release_id TEXT NOT NULL, paragraph INTEGER NOT NULL,
+    char_start INTEGER NOT NULL, char_end INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_by_release ON chunks(release_id);
+CREATE TABLE IF NOT EXISTS sentences (
+    sentence_id INTEGER PRIMARY KEY AUTOINCREMENT, release_id TEXT NOT NULL, paragraph INTEGER NOT NULL,
+    char_start INTEGER NOT NULL, char_end INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sentences_by_position ON sentences(release_id, char_start);
+CREATE TABLE IF NOT EXISTS entities (
+    release_id TEXT NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, label TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entities_by_position ON entities(release_id, char_start);
+"""
+
+
+@dataclass(frozen=True)
+class LiveGeneration:
+    """The generation queries are answered from, and why it is not the one CURRENT names, if so."""
+
+    folder: Path
+    manifest: dict
+    warnings: tuple[str, ...] = ()  # one line each: a damaged generation passed over, a lost pointer
+
+
+class IndexStore:
+    """One index folder: finds the live generation, checks it, makes new generations.
+
+    A generation is live when CURRENT names it and its files match its manifest (sizes,
+    and checksums of files under CHEAP_CHECKSUM_BYTES; `verify` with checksums=True checks
+    all). A damaged or missing live generation falls back to the newest one that verifies,
+    with a warning; no generation is ever deleted because a pointer or manifest is missing.
+
+    Example:
+        store = IndexStore("index")
+        live = store.live()                  # raises IndexNotFoundError / IndexDamagedError
+        with store.new_generation(live.folder) as folder:
+            ...                             # write files into folder; on success it goes live
+    """
+
+    def __init__(self, index_dir: str | Path):
+        self.index_dir = Path(index_dir)
+
+    def exists(self) -> bool:
+        """True when the folder holds any generation or pointer, readable or not."""
+        return (self.index_dir / CURRENT_FILE).is_file() or bool(self.generations())
+
+    def generations(self) -> list[Path]:
+        """Finished generation folders, newest first (staging folders excluded)."""
+        if not self.index_dir.is_dir():
+            return []
+        found = [path for path in self.index_dir.glob("gen-*") if path.is_dir() and _GENERATION.fullmatch(path.name)]
+        return sorted(found, key=_generation_number, reverse=True)
+
+    def pointer(self) -> Path | None:
+        """The generation folder CURRENT names, or None when CURRENT is missing or names nothing."""
+        pointer = self.index_dir / CURRENT_FILE
+        try:
+            name = pointer.read_text().strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        folder = self.index_dir / name
+        return folder if _GENERATION.fullmatch(name) and folder.is_dir() else None
+
+    def live(self, checksums: bool | None = None, failed: dict[Path, str] | None = None) -> LiveGeneration:
+        """The generation to answer from: CURRENT's if it verifies, else the newest that does.
+
+        `failed` names generations already found damaged by loading them, with the reason.
+        """
+        failed = failed or {}
+        named = self.pointer()
+        candidates = ([named] if named else []) + [g for g in self.generations() if g != named]
+        warnings, damaged = [], []
+        if not (self.index_dir / CURRENT_FILE).is_file() and candidates:
+            warnings.append(f"{CURRENT_FILE} is missing in {str(self.index_dir)!r}")
+        for folder in candidates:
+            manifest, problems = ({}, [failed[folder]]) if folder in failed else verify(folder, checksums)
+            if not problems:
+                if damaged:
+                    warnings.append(f"answering from {folder.name}, the newest generation that verifies "
+                                    f"(updated {manifest.get('updated_at', 'at an unknown time')})")
+                return LiveGeneration(folder, manifest, tuple(warnings + damaged))
+            damaged.append(f"generation {folder.name} is damaged: {problems[0]}")
+        if not candidates:
+            raise IndexNotFoundError(self._not_built_message())
+        raise IndexDamagedError(f"{damaged[0]}; no generation of {str(self.index_dir)!r} verifies. Rebuild it "
+                                f"with: qa ingest corpus/ --index {self.index_dir} --rebuild "
+                                "(the damaged generations are kept)")
+
+    def _not_built_message(self) -> str:
+        if not self.index_dir.exists():
+            return (f"index folder {str(self.index_dir)!r} does not exist; "
+                    f"build it with: qa ingest corpus/ --index {self.index_dir}")
+        return f"no index is built in {str(self.index_dir)!r}; build it with: qa ingest corpus/ --index {self.index_dir}"
+
+    def current_generation(self) -> Path | None:
+        """Folder of the live generation, or None when nothing readable has been built."""
+        try:
+            return self.live().folder
+        except QAError:
+            return None
+
+    def manifest(self) -> dict:
+        manifest = self.live().manifest
+        check_format(self.index_dir, manifest)
+        return manifest
+
+    def pointer_stamp(self) -> tuple | None:
+        """What changes when CURRENT is replaced (os.replace gives a new inode); None without one."""
+        try:
+            info = (self.index_dir / CURRENT_FILE).stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns, info.st_size
+
+    def repair_pointer(self, live: LiveGeneration) -> None:
+        """Points CURRENT at `live` when it named nothing or a damaged generation (writers only)."""
+        if self.pointer() != live.folder:
+            _write_atomically(self.index_dir / CURRENT_FILE, live.folder.name + "\n")
+
+    @contextmanager
+    def locked(self):
+        """Holds the folder's write lock: one ingest at a time."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.index_dir / ".lock", "w") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise QAError(f"another ingest is writing to {str(self.index_dir)!r}; "
+                              "wait for it to finish") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    @contextmanager
+    def new_generation(self, base: Path | None, keep: Path | None = None):
+        """A folder for the next generation, seeded with a copy of `base`'s files (None: empty).
+
+        The caller writes into it, manifest last; when the block ends without an error and
+        every file matches the manifest, it becomes live. `base` (or `keep`) stays one round:
+        a process that opened it keeps working. Generations older than it are removed; newer
+        ones (damaged, passed over) are kept, since they may hold releases `base` lacks.
+        """
+        self._remove_staging()
+        numbers = [_generation_number(folder) for folder in self.generations()]
+        staging = self.index_dir / f"gen-{max(numbers, default=0) + 1:06d}.partial"
+        if base:
+            shutil.copytree(base, staging)
+        else:
+            staging.mkdir(parents=True)
+        try:
+            yield staging
+            _fsync_tree(staging)
+            _, problems = verify(staging, checksums=True)
+            if problems:
+                raise IndexDamagedError(f"the new generation did not verify ({problems[0]}); "
+                                        "the index was left as it was")
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        final = staging.with_suffix("")
+        staging.rename(final)
+        _write_atomically(self.index_dir / CURRENT_FILE, final.name + "\n")
+        self._remove_older_than(base or keep, final)
+
+    def _remove_staging(self) -> None:
+        for folder in self.index_dir.glob("gen-*.partial"):  # left by a crash: never live
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _remove_older_than(self, previous: Path | None, final: Path) -> None:
+        if previous is None:
+            return
+        for folder in self.generations():
+            if folder not in (previous, final) and _generation_number(folder) < _generation_number(previous):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_format(index_dir: Path, manifest: dict) -> None:
+    """Refuses an index written in another format, saying how to rebuild it."""
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexFormatError(f"index {str(index_dir)!r} has format {manifest.get('format_version')}, this version "
+                               f"reads format {FORMAT_VERSION} (it stores each sentence's named entities); rebuild it: "
+                               f"qa ingest YOUR-RELEASES --index {index_dir} --rebuild")
+
+
+def verify(folder: Path, checksums: bool | None = None) -> tuple[dict, list[str]]:
+    """A generation's manifest and what does not match it; no problems means it is intact.
+
+    checksums: True checks every file's SHA-256, False only sizes, None (the default) sizes
+    of all and checksums of files under CHEAP_CHECKSUM_BYTES. A manifest written before
+    checksums were recorded (no "files") is accepted as it is.
+    """
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text())
+    except FileNotFoundError:
+        return {}, [f"{MANIFEST_FILE} is missing"]
+    except (OSError, ValueError) as error:
+        return {}, [f"{MANIFEST_FILE} cannot be read ({type(error).__name__})"]
+    if not isinstance(manifest, dict) or "counts" not in manifest or "model" not in manifest:
+        return {}, [f"{MANIFEST_FILE} is not an index manifest"]
+    problems = []
+    for name, expected in sorted(manifest.get("files", {}).items()):
+        problem = _file_problem(folder / name, expected, checksums)
+        if problem:
+            problems.append(f"{name}: {problem}")
+    return manifest, problems
+
+
+def file_digests(folder: Path) -> dict[str, dict]:
+    """Size and SHA-256 of every file of a generation but the manifest, by relative path."""
+    return {path.relative_to(folder).as_posix(): {"size": path.stat().st_size, "sha256": _sha256(path)}
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != MANIFEST_FILE}
+
+
+def _file_problem(path: Path, expected: dict, checksums: bool | None) -> str | None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return "missing"
+    if size != expected["size"]:
+        return f"{size:,} bytes, the manifest says {expected['size']:,} (truncated or replaced)"
+    if checksums or (checksums is None and size <= CHEAP_CHECKSUM_BYTES):
+        if _sha256(path) != expected["sha256"]:
+            return "its content differs from the manifest's checksum (changed or damaged on disk)"
+    return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def connect(folder: Path, read_only: bool = False) -> sqlite3.Connection:
+    """The metadata database of a generation folder, schema created if missing."""
+    path = folder / DATABASE_FILE
+    if read_only:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        connection = sqlite3.connect(path)
+        connection.executescript(SCHEMA)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    _write_atomically(folder / MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def _generation_number(folder: Path) -> int:
+    return int(folder.name.split("-")[1])
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())

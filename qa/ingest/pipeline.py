@@ -1,0 +1,244 @@
+"""Ingest: read release files, embed only what is new or changed, write a new index generation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from qa.ingest.chunker import Chunker, ChunkingSettings
+from qa.config import Settings
+from qa.index.embedder import canonical_model_name
+from qa.errors import IndexDamagedError, IndexNotFoundError, ModelMismatchError, QAError
+from qa.ingest.entities import EntityTagger
+from qa.ingest.identity import ReleaseIdentity
+from qa.index.writer import IndexWriter, PreparedRelease
+from qa.ingest.reader import ReleaseReader
+from qa.records import ReadError, Release
+from qa.index.store import IndexStore, LiveGeneration, check_format, connect
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; `summary()` is the line the CLI prints."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the index's state: a damaged generation passed over
+    notes: list[str] = field(default_factory=list)  # releases read, but not as usual ("kept the text whole")
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        """The `qa ingest --json` object."""
+        return {"added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": self.unchanged,
+                "errors": [{"path": error.path, "line": error.line, "message": error.message} for error in self.errors],
+                "warnings": self.warnings, "notes": self.notes, "chunks_embedded": self.chunks_embedded,
+                "seconds": round(self.seconds, 3)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "IngestReport":
+        errors = [ReadError(item["path"], item["message"], item.get("line")) for item in data.get("errors", [])]
+        return cls(list(data.get("added", [])), list(data.get("updated", [])), list(data.get("removed", [])),
+                   list(data.get("unchanged", [])), errors, list(data.get("warnings", [])),
+                   list(data.get("notes", [])), int(data.get("chunks_embedded", 0)), float(data.get("seconds", 0.0)))
+
+    def summary(self) -> str:
+        rate = f" ({self.chunks_embedded / self.embed_seconds:.0f} chunks/s)" if self.embed_seconds else ""
+        return (f"added {len(self.added)}, updated {len(self.updated)}{_listed(self.updated)}, "
+                f"removed {len(self.removed)}{_listed(self.removed)}, "
+                f"skipped {len(self.unchanged)} unchanged, {len(self.errors)} errors; "
+                f"embedded {self.chunks_embedded} chunks in {self.seconds:.1f} s{rate}")
+
+
+class Ingestor:
+    """Brings release files into an index, incrementally.
+
+    Unchanged releases (same content hash) are skipped; releases whose file was removed
+    from a folder ingested again are dropped; a file that cannot be read is reported and
+    its releases already in the index are kept.
+
+    Example:
+        report = Ingestor(Settings(index_dir=Path("index"))).run(["corpus/"])
+        print(report.summary())
+    """
+
+    def __init__(self, settings: Settings, embedder=None, reader: ReleaseReader | None = None,
+                 progress: bool = True):
+        self.settings = settings
+        self.store = IndexStore(settings.index_dir)
+        self.reader = reader or ReleaseReader(max_chars=settings.max_chars)
+        self.progress = progress
+        self._embedder = embedder
+
+    def run(self, paths: Sequence[str | Path], rebuild: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        missing = [str(path) for path in paths if not Path(path).exists()]
+        if missing and len(missing) == len(paths):
+            raise QAError(f"nothing to ingest: {', '.join(missing)} not found")
+        result = self.reader.read(list(paths), progress=self.progress)
+        report = IngestReport(errors=list(result.errors), notes=[str(note) for note in result.notes])
+        with self.store.locked():
+            live = self._live(rebuild, report)
+            manifest = None if rebuild or live is None else live.manifest
+            model_name = self._model_name(manifest)
+            stored = self._stored_releases(live if manifest else None)
+            releases = ReleaseIdentity({key: origin for key, (_, origin) in stored.items()}).assign(result.releases)
+            to_embed = self._plan(releases, stored, report)
+            report.removed = self._removed(stored, result, report)
+            if rebuild and not to_embed and live is None:
+                return report
+            if to_embed or report.removed or rebuild:
+                chunking = self._chunking(manifest)
+                prepared = self._prepare(to_embed, chunking, report)
+                writer = IndexWriter(self.store, model_name, self._embedder_dimension(manifest), chunking)
+                writer.write(prepared, drop=report.removed + report.updated, live=live, rebuild=rebuild,
+                             progress=self.progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from qa.index.embedder import Embedder
+
+            self._embedder = Embedder(self.settings.model, device=self.settings.device,
+                                      batch_size=self.settings.batch_size, precision=self.settings.precision,
+                                      query_threads=self.settings.query_threads)
+        return self._embedder
+
+    def _model_name(self, manifest: dict | None) -> str:
+        wanted = self.settings.model
+        if manifest is None:
+            return self._embedder.model_name if self._embedder else canonical_model_name(wanted)
+        if wanted and canonical_model_name(wanted) != manifest["model"]:
+            raise ModelMismatchError(
+                f"index {str(self.settings.index_dir)!r} was built with model {manifest['model']!r}, "
+                f"not {canonical_model_name(wanted)!r}; use that model, another --index, or --rebuild")
+        if self._embedder is not None and self._embedder.model_name != manifest["model"]:
+            raise ModelMismatchError(f"index was built with model {manifest['model']!r}, "
+                                     f"the embedder given is {self._embedder.model_name!r}")
+        return manifest["model"]
+
+    def _live(self, rebuild: bool, report: IngestReport) -> LiveGeneration | None:
+        """The generation to build on; a folder holding an index that does not verify is refused."""
+        if not self.store.exists():
+            return None
+        try:
+            live = self.store.live()
+        except IndexDamagedError as error:
+            if rebuild:
+                report.warnings.append(f"{error}; rebuilding from the files given")
+                return None
+            raise IndexDamagedError(f"{error}. qa ingest refuses to write into an index it cannot verify; "
+                                    "give --rebuild to build a new one from the files given") from None
+        except IndexNotFoundError:
+            return None
+        if not rebuild:
+            check_format(self.store.index_dir, live.manifest)
+        report.warnings.extend(live.warnings)
+        self.store.repair_pointer(live)
+        return live
+
+    def _stored_releases(self, live: LiveGeneration | None) -> dict[str, tuple[str, str]]:
+        if live is None:
+            return {}
+        connection = connect(live.folder, read_only=True)
+        try:
+            rows = connection.execute("SELECT release_id, content_hash, origin FROM releases").fetchall()
+        finally:
+            connection.close()
+        return {row["release_id"]: (row["content_hash"], row["origin"]) for row in rows}
+
+    @staticmethod
+    def _plan(releases: list[Release], stored: dict, report: IngestReport) -> list[Release]:
+        to_embed = []
+        for release in releases:
+            if release.release_id not in stored:
+                report.added.append(release.release_id)
+            elif stored[release.release_id][0] != release.content_hash:
+                report.updated.append(release.release_id)
+            else:
+                report.unchanged.append(release.release_id)
+                continue
+            to_embed.append(release)
+        return to_embed
+
+    @staticmethod
+    def _removed(stored: dict, result, report: IngestReport) -> list[str]:
+        """Stored releases from files under the ingested paths that no longer yield them."""
+        seen = set(report.added) | set(report.updated) | set(report.unchanged)
+        unreadable = {error.path for error in result.errors}
+        roots = [Path(root) for root in result.roots]
+        removed = []
+        for release_id, (_, origin) in stored.items():
+            if release_id in seen or not origin or origin in unreadable:
+                continue
+            origin_path = Path(origin)
+            if any(origin_path == root or root in origin_path.parents for root in roots):
+                removed.append(release_id)
+        return sorted(removed)
+
+    def _chunking(self, manifest: dict | None) -> ChunkingSettings:
+        if manifest is not None:
+            return ChunkingSettings(**manifest["chunking"])
+        return ChunkingSettings(
+            max_tokens=min(self.settings.chunk_max_tokens, self.embedder.max_content_tokens),
+            min_tokens=self.settings.chunk_min_tokens, title_max_tokens=self.settings.title_max_tokens,
+            overlap_sentences=self.settings.overlap_sentences)
+
+    def _embedder_dimension(self, manifest: dict | None) -> int:
+        return manifest["dimension"] if manifest else self.embedder.dimension
+
+    def _tag_entities(self, prepared: list[PreparedRelease]) -> None:
+        """Named entities of every sentence, tagged once here so that questions never wait for it."""
+        texts = [item.sentence_texts() for item in prepared]
+        tagged = EntityTagger(self.settings.ner_model).tag_iter([text for group in texts for text in group])
+        with tqdm(total=sum(map(len, texts)), desc="tagging entities", unit="sentence",
+                  disable=not self.progress) as bar:
+            for item, group in zip(prepared, texts):
+                item.set_entities([next(tagged) for _ in group])
+                bar.update(len(group))
+
+    def _prepare(self, releases: list[Release], chunking: ChunkingSettings,
+                 report: IngestReport) -> list[PreparedRelease]:
+        """Chunks and vectors for each release, embedded in batches under one progress bar."""
+        if not releases:
+            return []
+        chunker = Chunker(self.embedder.count_tokens, chunking)
+        prepared = [PreparedRelease.from_chunks(release, chunker)
+                    for release in tqdm(releases, desc="chunking releases", unit="release", disable=not self.progress)]
+        self._tag_entities(prepared)
+        jobs = [(item, index) for item in prepared for index in range(len(item.chunks))]
+        # Longest first across the whole ingest, as the model sorts within a call: batches of
+        # like lengths need little padding, so groups of `step` cost what one big call would.
+        jobs.sort(key=lambda job: -len(job[0].embedding_texts[job[1]]))
+        step = self.settings.batch_size * 8
+        embed_started = time.perf_counter()
+        with tqdm(total=len(jobs), desc="embedding chunks", unit="chunk", disable=not self.progress) as bar:
+            for first in range(0, len(jobs), step):
+                batch = jobs[first:first + step]
+                texts = [item.embedding_texts[index] for item, index in batch]
+                spans = [item.sentence_spans[index] for item, index in batch]
+                chunk_vectors, sentence_vectors = self.embedder.embed_passages(texts, spans)
+                for (item, index), chunk_vector, sentences in zip(batch, chunk_vectors, sentence_vectors):
+                    item.set_vectors(index, chunk_vector, sentences)
+                bar.update(len(batch))
+        report.embed_seconds = time.perf_counter() - embed_started
+        report.chunks_embedded = len(jobs)
+        return prepared
+
+
+def _listed(release_ids: list[str], shown: int = 5) -> str:
+    """" (a, b, c and 4 more)": which releases were replaced or removed, for the summary line."""
+    if not release_ids:
+        return ""
+    more = f" and {len(release_ids) - shown} more" if len(release_ids) > shown else ""
+    return f" ({', '.join(release_ids[:shown])}{more})"

@@ -1,0 +1,1 @@
+"""What questions and topics name: entity finding, aliases, follow-up rewriting."""

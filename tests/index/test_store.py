@@ -1,0 +1,178 @@
+"""IndexStore: checksums in the manifest, damage named in one line, fallback, nothing deleted."""
+
+import json
+import os
+import sqlite3
+
+import pytest
+
+from qa.assistant import Assistant, IndexStatus
+from qa.cli import main
+from qa.config import Settings
+from qa.errors import IndexDamagedError, IndexNotFoundError
+from qa.ingest.pipeline import Ingestor
+from qa.index.snapshot import IndexSnapshot
+from qa.index.store import CURRENT_FILE, MANIFEST_FILE, IndexStore, verify
+
+from ..fakes import FakeEmbedder
+
+SEED_ID = "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"
+
+
+def ingest(index_dir, paths, **kwargs):
+    return Ingestor(Settings(index_dir=index_dir), embedder=FakeEmbedder(), progress=False).run(paths, **kwargs)
+
+
+@pytest.fixture
+def two_generations(tmp_path, small_corpus):
+    """An index whose live generation added `later.txt` to the previous one's four releases."""
+    index_dir = tmp_path / "index"
+    ingest(index_dir, [small_corpus])
+    (small_corpus / "later.txt").write_text("A later release\n\n7 July 2022\n\nThe ministers met again in Phnom Penh.")
+    ingest(index_dir, [small_corpus])
+    return index_dir
+
+
+def live_file(index_dir, name):
+    return IndexStore(index_dir).live().folder / name
+
+
+def overwrite_middle(path, data=b"\x13\x37" * 64):
+    with open(path, "r+b") as handle:
+        handle.seek(path.stat().st_size // 2)
+        handle.write(data)
+
+
+def test_manifest_records_size_and_checksum_of_every_file(fake_index):
+    folder = IndexStore(fake_index).live().folder
+    files = json.loads((folder / MANIFEST_FILE).read_text())["files"]
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_FILE}
+    assert set(files) == on_disk and {"chunks.faiss", "meta.sqlite", "sentence_vectors.npy"} <= on_disk
+    assert all(entry["size"] == (folder / name).stat().st_size and len(entry["sha256"]) == 64
+               for name, entry in files.items())
+    assert verify(folder, checksums=True)[1] == []
+
+
+@pytest.mark.parametrize("damage", ["truncate", "overwrite"])
+def test_a_damaged_only_generation_is_named_in_one_line(fake_index, damage):
+    faiss_file = live_file(fake_index, "chunks.faiss")
+    if damage == "truncate":
+        os.truncate(faiss_file, faiss_file.stat().st_size // 3)
+    else:
+        overwrite_middle(faiss_file)  # same size: only the checksum sees it
+    with pytest.raises(IndexDamagedError, match=r"chunks\.faiss.*--rebuild") as caught:
+        IndexSnapshot.open(fake_index)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_damaged_sqlite_file_is_detected(fake_index):
+    overwrite_middle(live_file(fake_index, "meta.sqlite"), b"\x00garbage" * 512)
+    with pytest.raises(IndexDamagedError, match="meta.sqlite"):
+        IndexSnapshot.open(fake_index)
+
+
+def test_a_damaged_live_generation_falls_back_to_the_previous_one(two_generations):
+    os.truncate(live_file(two_generations, "chunks.faiss"), 100)
+    snapshot = IndexSnapshot.open(two_generations)
+    assert "later.txt" not in snapshot.releases and SEED_ID in snapshot.releases
+    assert any("damaged" in warning and "chunks.faiss" in warning for warning in snapshot.warnings)
+    assert any("answering from gen-000001" in warning for warning in snapshot.warnings)
+
+
+def test_damage_only_loading_finds_also_falls_back(two_generations, monkeypatch):
+    # Files bigger than the checksum limit are checked by size only; loading them must still fail safely.
+    monkeypatch.setattr("qa.index.store.CHEAP_CHECKSUM_BYTES", 0)
+    with open(live_file(two_generations, "meta.sqlite"), "r+b") as handle:
+        handle.write(b"not a database header")
+    snapshot = IndexSnapshot.open(two_generations)
+    assert "later.txt" not in snapshot.releases
+    assert any("gen-000002 is damaged" in warning for warning in snapshot.warnings)
+
+
+def test_status_reports_damage_and_exits_non_zero(two_generations, capsys):
+    os.truncate(live_file(two_generations, "chunks.faiss"), 100)
+    assert main(["status", "--index", str(two_generations)]) == 1
+    captured = capsys.readouterr()
+    assert "releases: 4" in captured.out and "generation: gen-000001" in captured.out
+    assert "chunks.faiss" in captured.err
+
+
+def test_check_verifies_every_checksum(fake_index, capsys, monkeypatch):
+    monkeypatch.setattr("qa.index.store.CHEAP_CHECKSUM_BYTES", 0)  # opening checks sizes only now
+    overwrite_middle(live_file(fake_index, "sentence_vectors.npy"))
+    assert IndexStatus.read(fake_index).warnings == ()
+    assert main(["check", "--index", str(fake_index)]) == 1
+    assert "sentence_vectors.npy" in capsys.readouterr().err
+
+
+def test_check_passes_on_an_intact_index(fake_index, capsys):
+    assert main(["check", "--index", str(fake_index)]) == 0
+    assert "every file matches" in capsys.readouterr().out
+
+
+def test_missing_current_is_rebuilt_from_the_newest_generation(two_generations, small_corpus):
+    (two_generations / CURRENT_FILE).unlink()
+    assert "later.txt" in IndexSnapshot.open(two_generations).releases
+    report = ingest(two_generations, [small_corpus / "seed"])  # the advice once given: ingest again
+    assert any("CURRENT is missing" in warning for warning in report.warnings)
+    assert (two_generations / CURRENT_FILE).read_text().strip() == "gen-000002"
+    assert len(IndexSnapshot.open(two_generations).releases) == 5
+
+
+def test_a_missing_manifest_never_loses_the_releases(tmp_path, small_corpus):
+    index_dir = tmp_path / "index"
+    ingest(index_dir, [small_corpus])
+    (live_file(index_dir, MANIFEST_FILE)).unlink()
+    assert IndexStore(index_dir).exists()
+    with pytest.raises(IndexDamagedError, match="manifest.json is missing.*--rebuild"):
+        ingest(index_dir, [small_corpus / "seed"])
+    assert (index_dir / "gen-000001" / "meta.sqlite").is_file()
+    report = ingest(index_dir, [small_corpus / "seed"], rebuild=True)
+    assert report.added == ["mfaic-2021-07-06-asean-russia-special-fmm.txt"]
+    assert (index_dir / "gen-000001" / "meta.sqlite").is_file()  # the damaged one is kept for the user
+
+
+def test_ingest_after_a_fallback_keeps_the_newer_damaged_generation(two_generations, small_corpus):
+    os.truncate(live_file(two_generations, "chunks.faiss"), 100)
+    (small_corpus / "third.txt").write_text("A third release\n\n8 July 2022\n\nThe envoys met in Siem Reap.")
+    report = ingest(two_generations, [small_corpus])
+    assert "third.txt" in report.added and any("damaged" in warning for warning in report.warnings)
+    assert (two_generations / "gen-000002").is_dir()  # passed over, not deleted
+    assert IndexStore(two_generations).live().folder.name == "gen-000003"
+
+
+def test_app_start_on_a_damaged_index_builds_nothing(tmp_path, small_corpus):
+    import app
+
+    index_dir = tmp_path / "index"
+    ingest(index_dir, [small_corpus])
+    (live_file(index_dir, MANIFEST_FILE)).unlink()
+    settings = Settings(index_dir=index_dir, corpus_dir=small_corpus)
+    with pytest.raises(IndexDamagedError):
+        app.open_assistant(settings, embedder=FakeEmbedder())
+    assert (index_dir / "gen-000001" / "meta.sqlite").is_file()
+    assert not (index_dir / "gen-000002").exists()
+
+
+def test_a_sqlite_file_that_is_not_a_database_is_refused_before_queries(fake_index, monkeypatch):
+    monkeypatch.setattr("qa.index.store.CHEAP_CHECKSUM_BYTES", 0)
+    path = live_file(fake_index, "meta.sqlite")
+    path.write_bytes(b"x" * path.stat().st_size)
+    with pytest.raises(IndexDamagedError, match="meta.sqlite|not a database"):
+        IndexSnapshot.open(fake_index)
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(path).execute("SELECT 1 FROM releases")
+
+
+def test_no_index_at_all_still_says_how_to_build_one(tmp_path):
+    with pytest.raises(IndexNotFoundError, match="qa ingest corpus/"):
+        IndexSnapshot.open(tmp_path / "nothing")
+
+
+def test_the_app_answers_from_a_generation_the_cli_made(fake_index, small_corpus):
+    assistant = Assistant.open(fake_index, embedder=FakeEmbedder())
+    assert not assistant.refresh()
+    (small_corpus / "cli.txt").write_text("Added from the CLI\n\n9 July 2022\n\nThe Mekong envoy visited Kampot.")
+    ingest(fake_index, [small_corpus])  # another process, as far as `assistant` knows
+    assert assistant.refresh()
+    assert "cli.txt" in assistant.snapshot.releases and assistant.status().releases == 5
