@@ -30,7 +30,7 @@ import numpy as np
 
 from qa.answer.features import Candidate, FeatureBuilder, span_features
 from qa.answer.model import QUESTION_CLASSES, AnswerModel, Logistic, answerable_features, question_inputs
-from qa.evaluate.evaluation import DevQuestion
+from qa.evaluate.questions import DevQuestion
 from qa.language.aliases import normalise
 from qa.answer.extractive import dated_text, shown_sentences, span_text  # as the answerer shows them
 

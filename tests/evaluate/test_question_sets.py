@@ -12,7 +12,8 @@ test set's say what to expect on questions nobody tuned for (docs/evaluation.md)
 import pytest
 
 from qa.config import Settings
-from qa.evaluate.evaluation import Evaluator, load_questions
+from qa.evaluate.evaluation import Evaluator
+from qa.evaluate.questions import load_questions
 from qa.ingest.pipeline import Ingestor
 
 from ..conftest import REPO, WHITE_HOUSE
