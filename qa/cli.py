@@ -279,7 +279,8 @@ def _add_eval_command(commands) -> None:
 
 
 def run_eval(args) -> int:
-    from qa.evaluate.evaluation import Evaluator, format_report, load_questions
+    from qa.evaluate.evaluation import Evaluator, format_report
+    from qa.evaluate.questions import load_questions
 
     sets = {path: load_questions(path) for path in args.questions}  # a bad file fails before the model loads
     if args.k is not None and args.k < 1:
@@ -340,7 +341,7 @@ def _add_train_command(commands) -> None:
 
 def run_train(args) -> int:
     from qa.answer.model import MODEL_FILE
-    from qa.evaluate.evaluation import load_questions
+    from qa.evaluate.questions import load_questions
     from qa.answer.training import AnswerTrainer
 
     questions = load_questions(args.questions)
