@@ -27,10 +27,10 @@ from qa import Assistant, Filters, QAError, Settings
 from qa.language.conversation import Conversation
 from qa.errors import ConfigurationError
 from qa.answer.explain import Explanation, TracingAssistant
-from qa.briefing.export import suggested_filename, to_markdown, write_export
+from qa.briefing.export import suggested_filename, write_export
 from qa.render import (WHY_PLACEHOLDER, answer_markdown, collection_choices, error_markdown, escape_markdown,
-                           explanation_html, source_cards_html, source_choices, status_markdown,
-                           upload_markdown)
+                       explanation_html, note_markdown, source_cards_html, source_choices, status_markdown,
+                       upload_markdown)
 from qa.ingest.pipeline import Ingestor
 from qa.index.store import IndexStore
 from qa.ingest.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
@@ -247,7 +247,7 @@ def briefing_tab(context: AppContext) -> None:
             files = [str(write_export(item, folder / suggested_filename(item, suffix))) for suffix in (".docx", ".md")]
         except QAError as error:
             return f"⚠️ {error}", None
-        return to_markdown(item), files
+        return note_markdown(item), files
 
     for trigger in (topic.submit, prepare_button.click):
         trigger(prepare, [topic, kind, count, order], [text, downloads], api_visibility="private",

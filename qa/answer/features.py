@@ -21,6 +21,7 @@ from qa.answer.model import SPAN_FEATURES
 from qa.index.bm25 import stem_words, tokenize
 from qa.ingest.entities import Entity
 from qa.language.aliases import RELATIVE_DAY_PATTERN, normalise
+from qa.language.lexicon import WH_WORDS
 from qa.records import Hit
 from qa.index.snapshot import IndexSnapshot, StoredSentence
 
@@ -34,9 +35,9 @@ LABEL_TYPES = {"PERSON": "person", "ORG": "org", "NORP": "org", "GPE": "place", 
 # by a duration such as "25 years", which the tagger calls a DATE).
 KIND_TYPES = {"who": ("person", "org"), "when": ("date",), "where": ("place",),
               "number": ("number", "money", "percent", "date"), "list": ("person", "org", "place")}
-# Words every question has; they say what is asked, not what about (stemmed as bm25s stems).
-QUESTION_WORDS = frozenset({"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "mani", "much",
-                            "did", "doe", "do", "was", "were", "is", "are"})
+# Words every question has; they say what is asked, not what about (stemmed as bm25s stems). The
+# wh-words are their own stems except "why" ("whi"): it is never skipped, as when the model was fitted.
+QUESTION_WORDS = WH_WORDS | {"mani", "much", "did", "doe", "do", "was", "were", "is", "are"}
 
 FEATURES = ("dense", "dense_gap", "dense_rank", "lexical", "lexical_gap", "passage_lexical", "release_lexical",
             "hit_rank", "hit_dense", "hit_bm25", "top_release", "type_fit", "type_missing",

@@ -21,9 +21,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from qa.config import Settings
+from qa.config import GenerativeSettings, Settings
+from qa.errors import GeneratorError
 from qa.language.aliases import readable_date
-from qa.answer.backends import Generator, GeneratorError, make_generator
+from qa.answer.backends import Generator, make_generator
 from qa.answer.prompting import NOT_FOUND_REPLY, PromptBuilder, PromptPassage
 from qa.records import Answer, Citation, Hit
 from qa.index.snapshot import IndexSnapshot
@@ -31,15 +32,6 @@ from qa.answer.verifier import AnswerVerifier, EvidencePassage, EvidenceSentence
 
 LOGGER = logging.getLogger(__name__)
 REASONING = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)  # reasoning models' scratchpad
-
-
-@dataclass(frozen=True)
-class GenerativeSettings:
-    """Limits of the prompt and of the model's reply."""
-
-    max_new_tokens: int = 256
-    max_passages: int = 5
-    max_passage_chars: int = 1500
 
 
 @dataclass(frozen=True)
@@ -74,8 +66,10 @@ class GenerativeAnswerer:
         generator = make_generator(settings)
         if generator is None:
             return None
-        return cls(generator, embedder, GenerativeSettings(max_new_tokens=settings.generator_max_new_tokens,
-                                                           max_passages=settings.top_k))
+        generative = settings.generative
+        if generative.max_passages is None:  # as many as an answer draws from
+            generative = replace(generative, max_passages=settings.top_k)
+        return cls(generator, embedder, generative, verifier=AnswerVerifier.from_settings(settings, embedder))
 
     def answer(self, question: str, hits: list[Hit], fallback: Answer, snapshot: IndexSnapshot) -> Answer:
         """A verified generative answer, or `fallback` (the extractive answer) with a notice."""

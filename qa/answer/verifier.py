@@ -21,27 +21,19 @@ import numpy as np
 
 from qa.index.bm25 import stem_words, tokenize
 from qa.language.aliases import ALIASES, normalise
+from qa.language.lexicon import FILLER_WORDS, NUMBER_WORDS
 from qa.answer.prompting import looks_like_instructions
 from qa.ingest.sentences import SentenceSplitter
+from qa.config import Settings, VerifierSettings
 
 MARKER = re.compile(r"\[\s*(?:passages?|sources?)?\s*(\d+(?:\s*(?:,|;|-|\u2013|and)\s*\d+)*)\s*\]", re.IGNORECASE)
 # Markers written after the full stop ("... vaccines. [1]") move before it, so they stay with their sentence.
 TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\s*(?:passages?|sources?)?\s*\d[\d\s,;\u2013and-]*\])+)", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 CAPITALISED = re.compile(r"(?<![\w'])[A-Z][\w'\u2019.-]*\w|(?<![\w'])[A-Z](?![\w'])")
-NUMBER_WORDS = {word: str(value) for value, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-NUMBER_WORDS.update({word: str(value) for value, word in enumerate(
-    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()) if value})
 NEGATIONS = {"not", "no", "never", "neither", "nor", "without", "none", "nothing", "cannot"}
 # Function and reporting words that say nothing about support (bm25s' English list has only 33 words).
-FILLER = set(stem_words(
-    "also he she his her him its it we our they them their which who whom whose what when where how both all any "
-    "each more most other some than too very can could would should may might must has have had do does did "
-    "been being were said say says stated states according release releases passage passages press while "
-    "during after before over about between further additionally however so well only own same this that "
-    "these those there here such one".split()))
+FILLER = set(stem_words(FILLER_WORDS))
 ANTONYMS = [tuple(stem_words(pair)) for pair in (
     ("support", "oppose"), ("agree", "disagree"), ("increase", "decrease"), ("accept", "reject"),
     ("welcome", "condemn"), ("strengthen", "weaken"), ("expand", "reduce"), ("approve", "reject"),
@@ -110,18 +102,6 @@ class SentenceVerdict:
         return self.support[0].sentence if self.support else None
 
 
-@dataclass(frozen=True)
-class VerifierSettings:
-    """Support thresholds (set on tests/data/verifier_cases.jsonl with all-MiniLM-L6-v2)."""
-
-    # Both are needed: the same words with a lower similarity is how swapped roles ("Lavrov is
-    # the Prime Minister") and reversed stances ("praised the regime") look.
-    min_similarity: float = 0.6
-    min_overlap: float = 0.5
-    min_citation_similarity: float = 0.45  # a second cited passage further than this is not kept as support
-    min_entailment: float = 0.5
-
-
 class AnswerVerifier:
     """Decides, for each sentence of a generated answer, whether the passages it cites support it.
 
@@ -140,6 +120,11 @@ class AnswerVerifier:
         self.settings = settings or VerifierSettings()
         self.splitter = splitter or SentenceSplitter()
         self.entailment = entailment
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder) -> "AnswerVerifier":
+        """The verifier with `settings.verifier`'s thresholds."""
+        return cls(embedder, settings.verifier)
 
     def verify(self, generated: str, passages: Sequence[EvidencePassage]) -> list[SentenceVerdict]:
         """One verdict per generated sentence, in order."""
@@ -262,7 +247,7 @@ def _numbers_in(text: str) -> set[str]:
         numbers.add(str(int(value)) if value.isdigit() else value.rstrip("."))
     for word in re.findall(r"[a-z]+", text.lower()):
         if word in NUMBER_WORDS:
-            numbers.add(NUMBER_WORDS[word])
+            numbers.add(str(NUMBER_WORDS[word]))
     return numbers
 
 

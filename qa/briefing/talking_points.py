@@ -19,8 +19,8 @@ from functools import lru_cache
 import numpy as np
 
 from qa.index.bm25 import tokenize
-from qa.config import validate_text
-from qa.errors import QAError
+from qa.config import Settings, TopicSettings
+from qa.errors import QAError, validate_text
 from qa.language.aliases import ALIASES, entity_in, entity_spellings, normalise
 from qa.language.question import QuestionAnalyzer
 from qa.records import Citation, Hit
@@ -38,23 +38,6 @@ SPOKEN = re.compile(r"^(?:So|And|But|Well|Now|Look|Okay|OK|Yes|No)\b|\b(?:I|I['\
 # The closing line of a joint statement ("ADOPTED in Jakarta, Indonesia, on the Sixth of ...").
 SIGNATURE = re.compile(r"^(?:adopted|done|signed|issued) (?:in|at|on)\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!;][\"'\u201d\u2019)\]]*$")  # "?" ends questions, ":" lists
-
-
-@dataclass(frozen=True)
-class TopicSettings:
-    """How topic sentences are found, scored and chosen (tuned on tests/data/topics.jsonl)."""
-
-    chunks: int = 40  # retrieved chunks whose sentences are candidates
-    dense_weight: float = 0.6
-    lexical_weight: float = 0.4
-    min_relevance: float = 0.45  # weaker sentences are never shown, even when fewer than k remain
-    relative_floor: float = 0.75  # nor those below this share of the best sentence's relevance
-    min_terms: int = 6  # fewer indexed words: greetings, labels, headings
-    max_chars: int = 600  # longer "sentences" are lists or transcripts run together
-    mmr_lambda: float = 0.7  # relevance against difference from the points already chosen
-    duplicate_similarity: float = 0.8  # at or above this cosine a sentence repeats a chosen one
-    release_penalty: float = 0.03  # per point already taken from the same release: spread sources
-    spoken_penalty: float = 0.1  # off the relevance of a sentence that reads as speech, not a position
 
 
 @dataclass(frozen=True)
@@ -266,10 +249,16 @@ class TalkingPointsBuilder:
         self.settings = settings or TopicSettings()
         self.finder = TopicSentenceFinder(snapshot, retriever, analyzer, self.settings)
 
+    @classmethod
+    def from_settings(cls, settings: Settings, snapshot: IndexSnapshot, retriever: Retriever,
+                      analyzer: QuestionAnalyzer | None = None) -> "TalkingPointsBuilder":
+        """The builder with `settings.topics`, over one generation's snapshot and retriever."""
+        return cls(snapshot, retriever, analyzer, settings.topics)
+
     def build(self, topic: str, topic_vector: np.ndarray, k: int = 6, filters: Filters | None = None,
               order: str = "newest") -> Briefing:
         """The points, ordered newest release first or grouped by release."""
-        topic = validate_topic(topic)
+        topic = validate_text(topic, "topic")
         if k < 1:
             raise QAError(f"k must be greater than 0. Currently, k is {k}")
         if order not in ORDERS:
@@ -314,11 +303,6 @@ class TalkingPointsBuilder:
 
     def _date(self, item: TopicSentence) -> str | None:
         return self.snapshot.releases[item.release_id].date
-
-
-def validate_topic(topic: str) -> str:
-    """The topic with its spaces tidied; InvalidQuestionError when it is empty, too long or not text."""
-    return validate_text(topic, "topic")
 
 
 def topic_timings(started: float, embedded: float) -> dict[str, float]:

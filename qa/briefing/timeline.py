@@ -6,14 +6,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from qa.errors import QAError
+from qa.config import Settings
+from qa.errors import QAError, validate_text
 from qa.language.aliases import normalise
 from qa.language.question import QuestionAnalyzer
 from qa.records import Citation
 from qa.search.retriever import Filters, Retriever
 from qa.index.snapshot import IndexSnapshot
 from qa.briefing.talking_points import (TopicSentence, TopicSentenceFinder, TopicSettings, release_key, sentence_citation,
-                             unique_sources, validate_topic)
+                             unique_sources)
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ class TimelineBuilder:
     """Builds the history of a topic from the releases that speak of it.
 
     The topic's sentences are found as for talking points (entities, filters, relevance
-    floor) from more chunks; each release keeps its best sentence. A release published
-    twice (same title and date, or the same best sentence) appears once. The `limit`
-    most relevant releases are then put in date order.
+    floor) from more chunks (`TopicSettings.timeline_chunks`); each release keeps its best
+    sentence. A release published twice (same title and date, or the same best sentence)
+    appears once. The `limit` most relevant releases are then put in date order.
 
     Example:
         timeline = TimelineBuilder(snapshot, retriever).build("ASEAN-Russia", topic_vector)
@@ -60,15 +61,22 @@ class TimelineBuilder:
     """
 
     def __init__(self, snapshot: IndexSnapshot, retriever: Retriever, analyzer: QuestionAnalyzer | None = None,
-                 settings: TopicSettings | None = None, chunks: int = 100):
+                 settings: TopicSettings | None = None, chunks: int | None = None):
         self.snapshot = snapshot
-        self.chunks = chunks
+        settings = settings or TopicSettings()
+        self.chunks = settings.timeline_chunks if chunks is None else chunks
         self.finder = TopicSentenceFinder(snapshot, retriever, analyzer, settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, snapshot: IndexSnapshot, retriever: Retriever,
+                      analyzer: QuestionAnalyzer | None = None) -> "TimelineBuilder":
+        """The builder with `settings.topics`, over one generation's snapshot and retriever."""
+        return cls(snapshot, retriever, analyzer, settings.topics)
 
     def build(self, topic: str, topic_vector: np.ndarray, filters: Filters | None = None,
               limit: int = 20) -> Timeline:
         """Up to `limit` releases on the topic, oldest first, undated last."""
-        topic = validate_topic(topic)
+        topic = validate_text(topic, "topic")
         if limit < 1:
             raise QAError(f"limit must be greater than 0. Currently, limit is {limit}")
         best = self._best_per_release(self.finder.find(topic, topic_vector, filters, self.chunks))[:limit]

@@ -10,13 +10,14 @@ import numpy as np
 import Stemmer
 
 from qa.index.store import BM25_CHUNK_IDS_FILE, BM25_FOLDER
+from qa.language.lexicon import BM25_STOPWORDS
 
 _STEMMER = Stemmer.Stemmer("english")
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stop-worded, stemmed tokens: the same for chunks and questions."""
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, return_ids=False,
+    return bm25s.tokenize(list(texts), stopwords=BM25_STOPWORDS, stemmer=_STEMMER, return_ids=False,
                           show_progress=False)
 
 

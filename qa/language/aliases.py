@@ -5,25 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from qa.language.lexicon import COUNTRY_ALIASES, MONTH_NUMBERS, ORG_ALIASES
 from qa.records import Span
 
-# Names a release may spell another way; each group matches any of its members.
-ALIASES = [
-    ("u.s.", "us", "usa", "united states", "america"),
-    ("uk", "u.k.", "united kingdom", "britain"),
-    ("eu", "european union"),
-    ("un", "united nations"),
-    ("prc", "china", "people's republic of china"),
-    ("rok", "south korea", "republic of korea"),
-    ("dprk", "north korea"),
-    ("russia", "russian federation"),
-    ("laos", "lao pdr", "lao"),
-    ("burma", "myanmar"),
-    ("vietnam", "viet nam"),
-]
-MONTHS = {name: number for number, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+# The lexicon's alias groups, lower-cased as `normalise` leaves the text they are looked for in.
+ALIASES = [tuple(name.lower() for name in group) for group in (*COUNTRY_ALIASES, *ORG_ALIASES)]
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 RELATIVE_DAYS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
                  "this evening": 0, "yesterday": -1}
@@ -97,7 +83,7 @@ def _contains(evidence: str, phrase: str) -> bool:
 def _month_year_in(entity: str, evidence: str) -> bool:
     """"may 2022" in "may 12, 2022", "may 12 and 13, 2022" or "12-13 may 2022"."""
     found = re.fullmatch(r"([a-z]+) ((?:19|20)\d{2})", entity)
-    if not found or found.group(1) not in MONTHS:
+    if not found or found.group(1) not in MONTH_NUMBERS:
         return False
     month, year = found.groups()
     day = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -112,7 +98,7 @@ def _date_matches(entity: str, release_date: str | None) -> bool:
         return False
     if not release_date.startswith(year.group(0)):
         return False
-    months = [number for name, number in MONTHS.items() if name in entity]
+    months = [number for name, number in MONTH_NUMBERS.items() if name in entity]
     return not months or int(release_date[5:7]) in months
 
 

@@ -15,19 +15,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from qa.config import validate_text
-from qa.errors import QAError
+from qa.errors import QAError, validate_text
+from qa.language.lexicon import AUXILIARIES, OPENING_WORDS, PRONOUNS, WH_WORDS, alternation
 from qa.language.question import QuestionAnalyzer
 from qa.records import Answer
 
-_AUXILIARIES = frozenset("is are was were am be been being did does do will would can could has have "
-                         "had should shall may might must".split())
-_WH_WORDS = frozenset("who whom whose what which when where why how".split())
 _PREPOSITIONS = frozenset("in on at by for from to with about during after before since until into "
                           "between among against over under via as than per without within".split())
 _CONJUNCTIONS = frozenset("and or but nor so yet if because while although".split())
-_PRONOUNS = frozenset("it its they them their theirs he him his she her hers we us our you your i me "
-                      "my this that these those there then".split())
 # Verbs that follow a noun phrase in a question ("the meeting held ..."); most others end in -ed.
 _VERBS = frozenset("held hold holds take took taken takes say says said meet met begin began begun "
                    "happen happens happened make made give gave given get got come came go went "
@@ -35,7 +30,7 @@ _VERBS = frozenset("held hold holds take took taken takes say says said meet met
                    "launch launches chair chairs co-chair co-chairs host hosts lead leads led "
                    "support supports welcome welcomes pledge pledges commit commits".split())
 _DETERMINERS = frozenset("the this that these those".split())
-_NOT_IN_PHRASE = _AUXILIARIES | _WH_WORDS | _PREPOSITIONS | _CONJUNCTIONS | _PRONOUNS | _VERBS
+_NOT_IN_PHRASE = AUXILIARIES | WH_WORDS | _PREPOSITIONS | _CONJUNCTIONS | PRONOUNS | _VERBS
 _MAX_PHRASE_WORDS = 10
 _PEOPLE_LOOKBACK = 3  # earlier questions searched for the people "they" may stand for
 
@@ -49,7 +44,7 @@ _IMPERSONAL_IT = re.compile(r"^\s*(?:is|was)\s+it\s+(?:true|possible|likely|clea
 _THIS_ALONE = re.compile(r"\b(this|that)\b(?=\s*(?:[?.!,]|$|(?:is|was|were|are|be|been|held|take|took|"
                          r"taken|happen\w*)\b))", re.I)
 _THERE_AT_END = re.compile(r"\bthere(?=\s*[?.!]*\s*$)", re.I)
-_OPENING = re.compile(r"^(?:(?:and|so|also|then|ok|okay|well)\b[,\s]*)+", re.I)
+_OPENING = re.compile(rf"^(?:(?:{alternation(OPENING_WORDS)})\b[,\s]*)+", re.I)
 _ELLIPSIS = re.compile(r"^(who|whom|when|where|why|how many|how much|how long|what|which)"
                        r"(?:\s+(?:else|exactly|then|again))?[\s?.!]*$", re.I)
 _WHAT_ABOUT = re.compile(r"^(?:what|how)\s+about\s+(.+?)[\s?.!]*$", re.I)

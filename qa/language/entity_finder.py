@@ -4,7 +4,7 @@
 Korea", the bare name of "Deputy Prime Minister PRAK Sokhonn") and reads the other names off
 the capitalised words. Rules on purpose: a topic is analysed on every call, and spaCy is
 loaded only at ingest. Countries come from pycountry plus the short forms press releases use
-("Burma", "Lao PDR").
+("Burma", "Lao PDR"), both in `qa.language.lexicon`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
+from qa.language.lexicon import (AUXILIARIES, HONORIFICS, MAGNITUDES, MONTH_ABBREVIATIONS, MONTHS,
+                                  NAME_PARTICLES, ORG_ALIASES, WEEKDAYS, alternation, country_names)
 from qa.records import Span
 
 KINDS = ("date", "money", "number", "person", "place", "org")
@@ -22,16 +24,11 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation that tries longer words first, so "Vice President" beats "Vice"."""
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-
-
 # --- dates -----------------------------------------------------------------------------
-_MONTH_FULL = (r"(?:January|February|March|April|May|June|July|August|September|October"
-               r"|November|December)")
-_MONTH = rf"(?:{_MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
-_WEEKDAY = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+_MONTH_FULL = rf"(?:{alternation(MONTHS)})"
+_MONTH = rf"(?:{_MONTH_FULL}|(?:{alternation(MONTH_ABBREVIATIONS)})\.?)"
+_WEEKDAY = rf"(?:(?:{alternation(WEEKDAYS)}),?\s+)?"
+_MAGNITUDE = alternation(MAGNITUDES)
 _ORDINAL = r"(?:st|nd|rd|th|<sup>(?:st|nd|rd|th)</sup>)?"
 _DAY = rf"(?:3[01]|[12]\d|0?[1-9]){_ORDINAL}"
 _YEAR = r"(?:19|20)\d{2}"
@@ -44,14 +41,14 @@ _DATE = re.compile("|".join([
     rf"(?:,?\s+{_YEAR})?(?!\w|,\d)",
     rf"(?<!\w){_MONTH_FULL}(?:\s+of)?,?\s+{_YEAR}(?!\w|[.,]\d)",
     rf"(?<![\w$€£¥.,/#:]){_YEAR}(?:\s*[-–/]\s*(?:{_YEAR}|\d{{2}})(?!\w|%|[.,]\d)"
-    rf"|(?!\w|%|[.,]\d|\s*[-–]\s*\d|\s+(?:million|billion|thousand|percent|hundred)\b))",
+    rf"|(?!\w|%|[.,]\d|\s*[-–]\s*\d|\s+(?:{_MAGNITUDE}|percent)\b))",
 ]))
 
 # --- amounts ---------------------------------------------------------------------------
 _CURRENCY = r"(?:US\s?\$|U\.S\.\s?\$|USD\s?\$?|EUR|A\$|S\$|C\$|€|£|¥|\$)"
 # "2,000", "1.2", "5bn", "40 million"; not "COVID-19", "G7", "2+2", "3:04" or "25th".
 _NUMBER = (r"(?P<numeral>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:(?:bn|mn|m|b|k|BN|B|M|K)\b"
-           r"|(?![\w+]|[.,:/]\d|<sup>)(?:\s+(?:hundred|thousand|million|billion|trillion)\b)?)")
+           rf"|(?![\w+]|[.,:/]\d|<sup>)(?:\s+(?:{_MAGNITUDE})\b)?)")
 _AMOUNT = re.compile(
     rf"(?:(?P<prefix>{_CURRENCY})\s?|(?<![\w.,:/+])(?<!\w-)){_NUMBER}(?:\s?%|\s+per\s*cent\b"
     rf"|(?P<suffix>\s+(?:U\.S\.\s+dollars|US\s+dollars|dollars|USD|euros|EUR|yen|riels?|KHR)\b))?")
@@ -65,7 +62,7 @@ _LABEL_AFTER = re.compile(r"\s?(?:a\.m\.|p\.m\.|AM\b|PM\b|A\.M\.|P\.M\.)|\)?[ -]
 # --- persons ---------------------------------------------------------------------------
 _TITLE_HEADS = _words(
     "President President-elect Minister Secretary Secretary-General Ambassador Excellency "
-    "Excellencies Majesty Highness H.E. Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr King Queen Sultan "
+    "Excellencies Majesty Highness King Queen Sultan "
     "Prince Princess Emir Amir Sheikh Sheikha Chancellor Premier Senator Sen. Governor Gov. "
     "Gen. Admiral Adm. Advisor Adviser Spokesperson Spokesman Spokeswoman Chairman "
     "Chairwoman Chair Chairperson Director Director-General Mayor Administrator "
@@ -74,6 +71,8 @@ _TITLE_HEADS = _words(
     "Captain Capt. Archbishop Bishop Cardinal Reverend Rev. Professor Prof. Lord Lady "
     "Commander Councilmember Presidents Ministers Secretaries Senators Ambassadors Governors "
     "Mayors")
+# An honorific with one stop is also written without it ("Mr Lee"); "H.E" is not.
+_TITLE_HEADS |= {*HONORIFICS, *(title.rstrip(".") for title in HONORIFICS if title.count(".") == 1)}
 # Two-word heads: "General" alone starts too many names of things ("General Assembly").
 _TITLE_HEADS |= {"Secretary General", "Attorney General", "Surgeon General", "Director General",
                  "Governor General", "Inspector General", "Brigadier General",
@@ -97,14 +96,10 @@ _TITLE_DEPARTMENTS = [
     "Economic Affairs", "Political Affairs", "Public Diplomacy", "Management and Budget",
     "Justice", "Home Affairs", "Industry", "Investment", "the United Nations", "the UN",
     "ASEAN", "the Army", "the Navy", "the Air Force", "International Trade", "the Economy"]
-_NAME_PARTICLES = _words("bin bint ibn van von der den de da del della di du dos das la le al "
-                         "el y ter Bin Bint Ibn Al El")
 _NAME_SUFFIXES = r"(?:,?\s+(?:Jr\.|Sr\.|Jr\b|Sr\b|II\b|III\b|IV\b))"
 # Capitalised words that end or refuse a name ("President Biden Administration").
-_NOT_NAMES = (_TITLE_HEADS - {"Sheikh", "Sheikha"}) | _TITLE_MODIFIERS | _words(
-    "General Justice "
-    "January February March April May June July August September October November December "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An And Or Of In On At To "
+_NOT_NAMES = (_TITLE_HEADS - {"Sheikh", "Sheikha"}) | _TITLE_MODIFIERS | {*MONTHS, *WEEKDAYS} | _words(
+    "General Justice The A An And Or Of In On At To "
     "For With By From This That These Those His Her Their Our We He She They It Its I You "
     "Today Yesterday Tomorrow Tonight Administration Government Summit Meeting Meetings "
     "Office Council Department Ministry County City State States House Day Act Order Plan "
@@ -116,19 +111,6 @@ _NOT_NAMES = (_TITLE_HEADS - {"Sheikh", "Sheikha"}) | _TITLE_MODIFIERS | _words(
     "Base Mission Team Task Force Court Bill Law Treaty Agreement Accord Convention Charter "
     "Consensus Vision Outlook Report Award Prize Medal Day Week Month Year")
 # --- places and organisations ----------------------------------------------------------
-_COUNTRY_NAMES = [
-    "Russia", "United States", "United Kingdom", "Brunei", "Türkiye",
-    "Democratic Republic of the Congo", "Republic of the Congo", "Palestine", "Holy See",
-    "Taiwan", "South Korea", "North Korea", "Laos", "Vietnam", "Iran", "Syria", "Bolivia",
-    "Venezuela", "Tanzania", "Moldova", "Micronesia", "Czechia", "Côte d'Ivoire", "Macao",
-    "Hong Kong", "Kosovo", "U.S.", "US", "U.S.A.", "USA", "United States of America", "America",
-    "UK", "U.K.", "Britain", "Great Britain", "Russian Federation", "Republic of Korea", "ROK",
-    "Korea", "DPRK", "Democratic People's Republic of Korea", "PRC", "People's Republic of China",
-    "Viet Nam", "Lao PDR", "Lao People's Democratic Republic", "Burma", "Myanmar",
-    "Brunei Darussalam", "Timor-Leste", "East Timor", "Turkey", "Turkiye", "Czech Republic",
-    "Ivory Coast", "Cote d'Ivoire", "Cape Verde", "Swaziland", "Macedonia", "UAE", "U.A.E.",
-    "Emirates", "Vatican", "DRC", "DR Congo", "State of Palestine", "Macau", "Holland",
-    "Philippines"]
 _REGIONS = [
     "Indo-Pacific", "Asia-Pacific", "Southeast Asia", "South China Sea", "East China Sea",
     "Asia", "Europe", "Africa", "Middle East", "Latin America", "Caribbean", "Central America",
@@ -175,11 +157,12 @@ _CITIES = [
     "Texas", "Utah", "Vermont", "Virginia", "West Virginia", "Wisconsin", "Wyoming",
     "Puerto Rico", "Guam"]
 _ORGS = [
-    "ASEAN", "Association of Southeast Asian Nations", "United Nations", "UN", "U.N.",
+    *(name for group in ORG_ALIASES for name in group),
+    "ASEAN", "Association of Southeast Asian Nations", "U.N.",
     "UN Security Council", "United Nations Security Council", "Security Council", "UNSC",
     "UN General Assembly", "United Nations General Assembly", "General Assembly", "UNGA",
     "NATO", "North Atlantic Treaty Organization", "G7", "Group of Seven", "G-7",
-    "G20", "Group of Twenty", "G-20", "European Union", "EU", "European Commission",
+    "G20", "Group of Twenty", "G-20", "European Commission",
     "European Council", "East Asia Summit", "EAS", "ASEAN Regional Forum", "ARF",
     "ADMM-Plus", "ASEAN Defence Ministers' Meeting-Plus", "ASEAN Defence Ministers' Meetings-Plus",
     "ASEAN Defense Ministers' Meeting-Plus", "ADMM Plus", "ADMM", "Quad", "AUKUS",
@@ -219,9 +202,9 @@ _ORG_HEADS_LAST = ("Organization|Organisation|Agency|Council|Commission|Forum|Ba
 _SENTENCE_OPENERS = ("The|the|Today|This|That|In|On|At|And|But|We|He|She|They|It|Our|Their|"
                       "His|Her|Yesterday|Also|Additionally|Both|Under|Through|With|From|For|As|"
                       "President|Secretary|Minister|Vice|Prime")
-_NOUN_FOLLOWERS = _words(
-    ". , ; : ) ' and or is was will has have had would can could should must to in on at for "
-    "with as by from remains continues also stands welcomes announced are were does did")
+_NOUN_FOLLOWERS = AUXILIARIES | _words(
+    ". , ; : ) ' and or to in on at for with as by from remains continues also stands welcomes "
+    "announced")
 _TOKEN_AFTER = re.compile(r"\s*((?:[A-Z]\.){2,}|\w+|[^\w\s]|$)")
 _THE_BEFORE = re.compile(r"(?<!\w)[Tt]he\s+$")
 _AFTER_PREPOSITION = re.compile(r"\b(?:at|in|to|from)\s+the\s+$")
@@ -232,15 +215,7 @@ _BUILDINGS = ("White House", "Pentagon", "Kremlin")
 @functools.lru_cache(maxsize=1)
 def _build_gazetteer() -> dict[str, str]:
     """Every known place and org name, mapped to its kind (built once a process)."""
-    try:
-        import pycountry
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError("SpanFinder needs pycountry: pip install pycountry") from error
-    countries = [name.removeprefix("the ") for country in pycountry.countries
-                 for name in (country.name, getattr(country, "official_name", None),
-                              getattr(country, "common_name", None))
-                 if name and "," not in name and "(" not in name]
-    places = _CITIES + countries + _COUNTRY_NAMES + _REGIONS
+    places = [*_CITIES, *country_names(), *_REGIONS]
     return dict.fromkeys(places, "place") | dict.fromkeys(_ORGS, "org")
 
 
@@ -257,7 +232,7 @@ class SpanFinder:
 
     def __init__(self) -> None:
         self._kinds = _build_gazetteer()
-        name = _alternation(self._kinds).replace("'", "['’]")
+        name = alternation(self._kinds).replace("'", "['’]")
         # Every name starts with a capital: the look-ahead skips other positions fast.
         self._known_name = re.compile(rf"(?<!\w)(?=[A-ZÀ-Þ])(?:{name})(?!\w)")
         self._compile_person_patterns()
@@ -310,16 +285,16 @@ class SpanFinder:
     # --- persons ---------------------------------------------------------------------------
     def _compile_person_patterns(self) -> None:
         upper = "A-ZÀ-ÖØ-Þ"
-        not_name = _alternation(_NOT_NAMES)
+        not_name = alternation(_NOT_NAMES)
         name_token = rf"(?!(?:{not_name})(?![\w\-]))(?:[A-Z]\.|[{upper}][\w\-]*\w)"
-        particle = _alternation(_NAME_PARTICLES)
+        particle = alternation(NAME_PARTICLES)
         name = (rf"(?P<name>{name_token}(?:(?:\s+(?:{particle}))*\s+{name_token}){{0,3}}"
                 rf"{_NAME_SUFFIXES}?)")
-        modifier = _alternation(_TITLE_MODIFIERS)
-        department = (rf"\s+(?:of|for)\s+(?:{_alternation(_TITLE_DEPARTMENTS)})"
+        modifier = alternation(_TITLE_MODIFIERS)
+        department = (rf"\s+(?:of|for)\s+(?:{alternation(_TITLE_DEPARTMENTS)})"
                       rf"|\s+to\s+(?:the\s+)?[{upper}][\w.\-]*\w\.?")  # "Ambassador to Japan"
-        head = rf"(?:{_alternation(_TITLE_HEADS)})(?:{department})?"
-        self._title_head = re.compile(rf"(?<!\w)(?:{_alternation(_TITLE_HEADS)})")
+        head = rf"(?:{alternation(_TITLE_HEADS)})(?:{department})?"
+        self._title_head = re.compile(rf"(?<!\w)(?:{alternation(_TITLE_HEADS)})")
         # Matched from a head word ("Minister"); the modifiers before it ("Deputy Prime")
         # are found looking back, so no pattern has to be tried at every position.
         self._titled_person = re.compile(

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from qa.errors import InvalidQuestionError
 from qa.language.entity_finder import SpanFinder
+from qa.language.lexicon import (AUXILIARIES, HONORIFICS, NAME_PARTICLES, OPENING_WORDS, STOPWORDS,
+                                  alternation)
 
-_AUXILIARIES = ("is|are|was|were|am|be|been|did|does|do|will|would|can|could|has|have|had|should|"
-                "shall|may|might|must")
+_AUXILIARIES = alternation(AUXILIARIES - {"being"})  # "Being the host, who ...?" asks who
 _ROLES = (r"(?:leaders?|ministers?|officials?|presidents?|prime\s+ministers?|ambassadors?|"
           r"secretar(?:y|ies)|persons?|people|individuals?|delegates?|representatives?|"
           r"spokes(?:person|man|woman)|advis[eo]rs?|kings?|queens?|chair(?:s|man|woman|person)?|"
@@ -35,7 +36,7 @@ _OTHER_OPENING = re.compile(
     rf"(?:what|which|when|where)\b|^(?:why|how)\b|^(?:{_AUXILIARIES})(?:n['’]?t)?\b")
 _WH_WORD = re.compile(r"(?:who|whom|when|where|which|what|how|why)\b")
 _POLITE_OPENING = re.compile(
-    r"^(?:(?:and|so|ok|okay|also|then|well|hi|hello|hey|now|please)\b[,\s]*)*"
+    rf"^(?:(?:{alternation(OPENING_WORDS)})\b[,\s]*)*"
     r"(?:(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|let)\s+(?:me|us)\s+"
     r"(?:know\s+)?|(?:do|does)\s+(?:you|anyone)\s+know\s+|i\s+(?:want|would\s+like|'d\s+like|"
     r"need|wish)\s+to\s+know\s+|i\s+wonder\s+|i'm\s+wondering\s+|let\s+me\s+know\s+|"
@@ -52,38 +53,25 @@ _OBJECT = re.compile(rf"(?:{_ROLES}|{_THINGS}|organi[sz]ations?|bod(?:y|ies)|age
                      rf"institutions?|groups?)\b")
 _WHO_WORD = re.compile(r"\b(?:who|whom|whose)\b")  # "The meeting was co-chaired by whom?"
 
-_STOPWORDS = frozenset("""
-a about above after again against all also am an and any are aren't as at be because been before
-being below between both but by can can't cannot could couldn't did didn't do does doesn't doing
-don't down during each either else ever few for from further had hadn't has hasn't have haven't
-having he her here hers herself him himself his i if in into is isn't it its itself just let me
-more most much many my myself neither no nor not now of off on once only or other others ought our
-ours ourselves out over own please same she should shouldn't so some such than that that's the
-their theirs them themselves then there these they this those through to too under until up upon
-us very was wasn't we were weren't what what's when where which while who who's whom whose why
-will with won't would wouldn't yet you your yours yourself yourselves how ever tell know give
-name list identify provide mention specify show state say find exactly according also any
-""".split())
-# Capitalised words that name roles or kinds of events, not who or what was there.
+# Capitalised words that name roles or kinds of events, not who or what was there (nor are STOPWORDS).
 _GENERIC_WORDS = frozenset("""
 meeting meetings minister ministers ministerial ministry ministries president presidents
 presidential vice prime foreign summit summits special deputy secretary secretaries general
-ambassador ambassadors excellency h.e. his her leaders leader statement statements joint readout
-call calls conference dialogue relations relation partnership strategic comprehensive annual
-affairs department government administration office council forum declaration plan action mr
-mrs ms dr king queen chancellor premier republic kingdom federation cooperation international
-national senior official officials spokesperson press advisor adviser fact sheet remarks briefing
-background chair co-chair co-chairs chairman member members anniversary framework initiative
-program programme agreement treaty coordinator country countries outcome outcomes release talks
-visit session sessions the a an in on of for and to with by at from who what when where which why
-how did does do is are was were will would can could has have had name list give tell identify
+ambassador ambassadors excellency leaders leader statement statements joint readout call calls
+conference dialogue relations relation partnership strategic comprehensive annual affairs
+department government administration office council forum declaration plan action king queen
+chancellor premier republic kingdom federation cooperation international national senior official
+officials spokesperson press advisor adviser fact sheet remarks briefing background chair co-chair
+co-chairs chairman member members anniversary framework initiative program programme agreement
+treaty coordinator country countries outcome outcomes release talks visit session sessions
 """.split())
 _DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "can")
-_PARTICLES = frozenset("bin bint ibn van von der den de da del di du dos al el le la".split())
 # Lower-case words that look like gazetteer names but are usually plain English.
 _NOT_RECASED = frozenset("us who it may man chad guinea jersey turkey georgia jordan niger "
                          "quad congress senate".split())
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[-'’]\w+)*")
+# Honorifics as `_TOKEN` reads them: "h.e.", "mr".
+_GENERIC_WORDS |= {_TOKEN.match(honorific).group().lower() for honorific in HONORIFICS}
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
 
@@ -166,7 +154,7 @@ class QuestionAnalyzer:
                     run = []
                 run.append(token)
                 continue
-            if token is not None and run and token.group() in _PARTICLES:
+            if token is not None and run and token.group() in NAME_PARTICLES:
                 continue  # "Mohamed bin Zayed": the particle joins the run when a name follows
             if run:
                 runs.append(run)
@@ -207,7 +195,7 @@ def _is_name_like(token: re.Match, index: int, tokens: list[re.Match], text: str
     word = _strip_possessive(token.group())
     if any(start < token.end() and token.start() < end for start, end in taken):
         return False
-    if not word or word.lower() in _GENERIC_WORDS or word.lower() in _STOPWORDS or \
+    if not word or word.lower() in _GENERIC_WORDS or word.lower() in STOPWORDS or \
             _ORDINAL.match(word):
         return False
     if any(character.isdigit() for character in word):

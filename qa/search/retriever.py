@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 
+from qa.config import RetrievalSettings, Settings
 from qa.index import vectors as vector_index
 from qa.errors import QAError
 from qa.records import Hit
@@ -57,19 +58,28 @@ class Filters:
 class Retriever:
     """Finds the chunks most likely to answer a question.
 
+    The defaults are the tuned values of `RetrievalSettings` (settings.retrieval).
+
     Example:
-        retriever = Retriever(snapshot, settings)
+        retriever = Retriever.from_settings(settings, snapshot)  # or Retriever(snapshot, candidates=20)
         hits = retriever.search("Who co-chaired the meeting?", query_vector, k=5)
     """
 
-    def __init__(self, snapshot: IndexSnapshot, candidates: int = 50, rrf_k: int = 60,
-                 dense_weight: float = 1.0, bm25_weight: float = 1.0):
+    def __init__(self, snapshot: IndexSnapshot, candidates: int = RetrievalSettings.candidates,
+                 rrf_k: int = RetrievalSettings.rrf_k, dense_weight: float = RetrievalSettings.dense_weight,
+                 bm25_weight: float = RetrievalSettings.bm25_weight):
         self.snapshot = snapshot
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.dense_weight = dense_weight
         self.bm25_weight = bm25_weight
         self._masks: dict[Filters, np.ndarray] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, snapshot: IndexSnapshot) -> "Retriever":
+        """The retriever with `settings.retrieval`'s candidates and fusion, over one generation."""
+        retrieval = settings.retrieval
+        return cls(snapshot, retrieval.candidates, retrieval.rrf_k, retrieval.dense_weight, retrieval.bm25_weight)
 
     def search(self, question: str, query_vector: np.ndarray, k: int, filters: Filters | None = None,
                required: Sequence[Sequence[Sequence[str]]] = ()) -> list[Hit]:

@@ -6,7 +6,8 @@ import docx
 import pytest
 
 from qa.errors import QAError
-from qa.briefing.export import check_export_path, export_document, to_markdown, write_export
+from qa.briefing.export import check_export_path, write_export
+from qa.render import export_document, note_markdown as to_markdown
 from qa.records import Answer, Citation
 from qa.search.retriever import Filters
 from qa.briefing.talking_points import Briefing, TalkingPoint

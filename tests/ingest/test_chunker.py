@@ -1,5 +1,6 @@
 import pytest
 
+from qa.errors import ConfigurationError
 from qa.ingest.chunker import Chunker, ChunkingSettings
 from qa.records import Release
 
@@ -65,5 +66,5 @@ def test_over_long_sentence_is_cut_between_words_and_nothing_is_lost():
 
 
 def test_settings_reject_a_tiny_limit():
-    with pytest.raises(ValueError, match="max_tokens"):
+    with pytest.raises(ConfigurationError, match="max_tokens"):
         ChunkingSettings(max_tokens=4)
