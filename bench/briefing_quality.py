@@ -37,7 +37,8 @@ import numpy as np
 from qa import Assistant, Filters
 from qa.index.bm25 import tokenize
 from qa.language.aliases import normalise
-from qa.briefing.talking_points import TalkingPointsBuilder, TopicSettings
+from qa.briefing.talking_points import TalkingPointsBuilder
+from qa.config import TopicSettings
 from qa.briefing.timeline import TimelineBuilder
 
 REPO = Path(__file__).resolve().parents[1]

@@ -156,7 +156,8 @@ class Assistant:
         fewer than k points come back when the releases hold fewer relevant sentences.
         Returns a `qa.briefing.talking_points.Briefing`.
         """
-        from qa.briefing.talking_points import TalkingPointsBuilder, topic_timings
+        from qa.briefing.talking_points import TalkingPointsBuilder
+        from qa.briefing.timings import topic_timings
 
         started = time.perf_counter()
         topic = validate_text(topic, "topic")
@@ -172,8 +173,8 @@ class Assistant:
 
         Returns a `qa.briefing.timeline.Timeline`.
         """
-        from qa.briefing.talking_points import topic_timings
         from qa.briefing.timeline import TimelineBuilder
+        from qa.briefing.timings import topic_timings
 
         started = time.perf_counter()
         topic = validate_text(topic, "topic")

@@ -4,7 +4,8 @@ A sentence is supported when it cites at least one passage that was given, names
 and no name that the cited releases lack, does not say the opposite of its closest passage
 sentence (negation or an antonym such as support/oppose), and is close to the cited passage
 both in meaning (embedding similarity with the passage's precomputed sentence vectors) and
-in words (share of its content words found in the passage, its title or date).
+in words (share of its content words found in the passage, its title or date). The checks on
+numbers, names and polarity are in `qa.answer.claim_checks`.
 
 Example:
     verdicts = AnswerVerifier(embedder).verify("Russia was asked to support vaccines [1].", passages)
@@ -20,8 +21,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.index.bm25 import stem_words, tokenize
-from qa.language.aliases import ALIASES, normalise
-from qa.language.lexicon import FILLER_WORDS, NUMBER_WORDS
+from qa.language.aliases import normalise
+from qa.language.lexicon import FILLER_WORDS
+from qa.answer.claim_checks import name_run_in, name_runs, numbers_in, says_opposite
 from qa.answer.prompting import looks_like_instructions
 from qa.ingest.sentences import SentenceSplitter
 from qa.config import Settings, VerifierSettings
@@ -29,16 +31,8 @@ from qa.config import Settings, VerifierSettings
 MARKER = re.compile(r"\[\s*(?:passages?|sources?)?\s*(\d+(?:\s*(?:,|;|-|\u2013|and)\s*\d+)*)\s*\]", re.IGNORECASE)
 # Markers written after the full stop ("... vaccines. [1]") move before it, so they stay with their sentence.
 TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\s*(?:passages?|sources?)?\s*\d[\d\s,;\u2013and-]*\])+)", re.IGNORECASE)
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-CAPITALISED = re.compile(r"(?<![\w'])[A-Z][\w'\u2019.-]*\w|(?<![\w'])[A-Z](?![\w'])")
-NEGATIONS = {"not", "no", "never", "neither", "nor", "without", "none", "nothing", "cannot"}
 # Function and reporting words that say nothing about support (bm25s' English list has only 33 words).
 FILLER = set(stem_words(FILLER_WORDS))
-ANTONYMS = [tuple(stem_words(pair)) for pair in (
-    ("support", "oppose"), ("agree", "disagree"), ("increase", "decrease"), ("accept", "reject"),
-    ("welcome", "condemn"), ("strengthen", "weaken"), ("expand", "reduce"), ("approve", "reject"),
-    ("raise", "lower"), ("open", "close"), ("lift", "impose"), ("allow", "prohibit"), ("allow", "ban"),
-    ("include", "exclude"), ("grant", "deny"), ("win", "lose"), ("praise", "criticize"), ("praise", "criticise"))]
 
 
 @dataclass(frozen=True)
@@ -185,15 +179,15 @@ class AnswerVerifier:
     def _hard_failure(self, text: str, passages: list[EvidencePassage], evidence: EvidenceSentence | None) -> str:
         if evidence is None:
             return "the cited passage holds only instructions"
-        known_numbers = _numbers_in(" ".join(_evidence_text(p) for p in passages))
-        missing = [number for number in _numbers_in(text) if number not in known_numbers]
+        known_numbers = numbers_in(" ".join(_evidence_text(p) for p in passages))
+        missing = [number for number in numbers_in(text) if number not in known_numbers]
         if missing:
             return f"the number {missing[0]} is not in the cited passage"
         release_text = normalise(" ".join(f"{p.context} {p.release_text or _evidence_text(p)}" for p in passages))
-        missing_name = next((" ".join(run) for run in _names(text) if not _run_in(run, release_text)), None)
+        missing_name = next((" ".join(run) for run in name_runs(text) if not name_run_in(run, release_text)), None)
         if missing_name:
             return f"the name {missing_name!r} is not in the cited release"
-        if _opposite(text, evidence.text):
+        if says_opposite(text, evidence.text):
             return "says the opposite of the cited passage"
         return ""
 
@@ -238,73 +232,3 @@ def _overlap(text: str, passages: list[EvidencePassage]) -> float:
         return 0.0
     found = set().union(*(_content_terms(_evidence_text(p)) for p in passages))
     return len(terms & found) / len(terms)
-
-
-def _numbers_in(text: str) -> set[str]:
-    numbers = set()
-    for match in NUMBER.finditer(text):
-        value = match.group(0).replace(",", "")
-        numbers.add(str(int(value)) if value.isdigit() else value.rstrip("."))
-    for word in re.findall(r"[a-z]+", text.lower()):
-        if word in NUMBER_WORDS:
-            numbers.add(str(NUMBER_WORDS[word]))
-    return numbers
-
-
-def _names(text: str) -> list[list[str]]:
-    """Runs of capitalised words ("United States", "Hun Sen"), less the first word of the sentence
-    or of a clause after a colon, which is capitalised anyway."""
-    runs: list[list[str]] = []
-    previous_end = -2
-    for match in CAPITALISED.finditer(text):
-        before = text[: match.start()].rstrip()
-        word = re.sub(r"['\u2019]s$", "", match.group(0)).rstrip(".")
-        if not before or before.endswith((":", '"', "\u201c", "(")):
-            previous_end = -2  # a sentence opener: not a name on its own, and it starts no run
-            continue
-        if word.lower() in NEGATIONS or word.lower() in NUMBER_WORDS:
-            previous_end = -2
-            continue
-        if runs and match.start() == previous_end + 1 and text[previous_end] == " ":
-            runs[-1].append(word)
-        else:
-            runs.append([word])
-        previous_end = match.end()
-    return runs
-
-
-def _run_in(run: list[str], evidence: str) -> bool:
-    """The whole run is in the evidence (or an alias of it), or else each of its words is."""
-    return _name_in(" ".join(run), evidence) or all(_name_in(word, evidence) for word in run)
-
-
-def _name_in(name: str, evidence: str) -> bool:
-    wanted = normalise(name)
-    if re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", evidence):
-        return True
-    for group in ALIASES:
-        if wanted in group and any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", evidence) for alias in group):
-            return True
-    # "ASEAN-Russia", "Biden-Harris": each capitalised part is a name ("ASEAN-led": only ASEAN).
-    parts = re.split(r"[-\u2013]", name)
-    names = [part for part in parts if part[:1].isupper()]
-    return len(parts) > 1 and bool(names) and all(_name_in(part, evidence) for part in names)
-
-
-def _polarity_words(text: str) -> tuple[bool, set[str]]:
-    words = re.findall(r"[\w']+", text.lower())
-    negated = any(word in NEGATIONS or word.endswith("n't") for word in words)
-    return negated, set(stem_words(words))
-
-
-def _opposite(generated: str, evidence: str) -> bool:
-    """Negated on one side only, or an antonym of a word of the evidence in place of that word."""
-    generated_negated, generated_stems = _polarity_words(generated)
-    evidence_negated, evidence_stems = _polarity_words(evidence)
-    if generated_negated != evidence_negated:
-        return True
-    for first, second in ANTONYMS:
-        for word, opposite in ((first, second), (second, first)):
-            if word in generated_stems and opposite in evidence_stems and word not in evidence_stems:
-                return True
-    return False

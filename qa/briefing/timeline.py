@@ -6,15 +6,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from qa.config import Settings
+from qa.config import Settings, TopicSettings
 from qa.errors import QAError, validate_text
 from qa.language.aliases import normalise
 from qa.language.question import QuestionAnalyzer
 from qa.records import Citation
 from qa.search.retriever import Filters, Retriever
 from qa.index.snapshot import IndexSnapshot
-from qa.briefing.talking_points import (TopicSentence, TopicSentenceFinder, TopicSettings, release_key, sentence_citation,
-                             unique_sources)
+from qa.briefing.citations import sentence_citation, unique_sources
+from qa.briefing.topic_sentences import TopicSentence, TopicSentenceFinder, release_key
 
 
 @dataclass(frozen=True)

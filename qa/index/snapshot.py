@@ -14,8 +14,9 @@ import numpy as np
 from qa.index.bm25 import BM25Index
 from qa.errors import IndexDamagedError
 from qa.ingest.entities import Entity
+from qa.index.manifest import check_format
 from qa.index.store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, LiveGeneration,
-                    check_format, connect)
+                            connect)
 
 # What reading a damaged file raises: faiss (RuntimeError), numpy (ValueError, EOFError),
 # sqlite3 (DatabaseError), bm25s (ValueError, KeyError, OSError).

@@ -12,8 +12,6 @@ or Ctrl-C before that leaves the old one live.
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -22,20 +20,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.errors import IndexDamagedError, IndexFormatError, IndexNotFoundError, QAError
+from qa.errors import IndexDamagedError, IndexNotFoundError, QAError
+from qa.index.manifest import check_format, verify, write_atomically
 
-FORMAT_VERSION = 2  # 2: named entities of each sentence (table entities)
 CURRENT_FILE = "CURRENT"
-MANIFEST_FILE = "manifest.json"
 DATABASE_FILE = "meta.sqlite"
 CHUNK_INDEX_FILE = "chunks.faiss"
 SENTENCE_VECTORS_FILE = "sentence_vectors.npy"
 SENTENCE_IDS_FILE = "sentence_ids.npy"
 BM25_FOLDER = "bm25"
 BM25_CHUNK_IDS_FILE = "bm25_chunk_ids.npy"
-# Opening an index checks the SHA-256 of files up to this size (all of them for the 751
-# releases' 25 MB); bigger files only by size. `qa check` checks every file.
-CHEAP_CHECKSUM_BYTES = 64 * 1024 * 1024
 _GENERATION = re.compile(r"gen-\d{6}")
 
 SCHEMA = """
@@ -70,7 +64,7 @@ class IndexStore:
     """One index folder: finds the live generation, checks it, makes new generations.
 
     A generation is live when CURRENT names it and its files match its manifest (sizes,
-    and checksums of files under CHEAP_CHECKSUM_BYTES; `verify` with checksums=True checks
+    and checksums of files under manifest.CHEAP_CHECKSUM_BYTES; `verify` with checksums=True checks
     all). A damaged or missing live generation falls back to the newest one that verifies,
     with a warning; no generation is ever deleted because a pointer or manifest is missing.
 
@@ -159,7 +153,7 @@ class IndexStore:
     def repair_pointer(self, live: LiveGeneration) -> None:
         """Points CURRENT at `live` when it named nothing or a damaged generation (writers only)."""
         if self.pointer() != live.folder:
-            _write_atomically(self.index_dir / CURRENT_FILE, live.folder.name + "\n")
+            write_atomically(self.index_dir / CURRENT_FILE, live.folder.name + "\n")
 
     @contextmanager
     def locked(self):
@@ -204,7 +198,7 @@ class IndexStore:
             raise
         final = staging.with_suffix("")
         staging.rename(final)
-        _write_atomically(self.index_dir / CURRENT_FILE, final.name + "\n")
+        write_atomically(self.index_dir / CURRENT_FILE, final.name + "\n")
         self._remove_older_than(base or keep, final)
 
     def _remove_staging(self) -> None:
@@ -219,64 +213,6 @@ class IndexStore:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def check_format(index_dir: Path, manifest: dict) -> None:
-    """Refuses an index written in another format, saying how to rebuild it."""
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexFormatError(f"index {str(index_dir)!r} has format {manifest.get('format_version')}, this version "
-                               f"reads format {FORMAT_VERSION} (it stores each sentence's named entities); rebuild it: "
-                               f"qa ingest YOUR-RELEASES --index {index_dir} --rebuild")
-
-
-def verify(folder: Path, checksums: bool | None = None) -> tuple[dict, list[str]]:
-    """A generation's manifest and what does not match it; no problems means it is intact.
-
-    checksums: True checks every file's SHA-256, False only sizes, None (the default) sizes
-    of all and checksums of files under CHEAP_CHECKSUM_BYTES. A manifest written before
-    checksums were recorded (no "files") is accepted as it is.
-    """
-    try:
-        manifest = json.loads((folder / MANIFEST_FILE).read_text())
-    except FileNotFoundError:
-        return {}, [f"{MANIFEST_FILE} is missing"]
-    except (OSError, ValueError) as error:
-        return {}, [f"{MANIFEST_FILE} cannot be read ({type(error).__name__})"]
-    if not isinstance(manifest, dict) or "counts" not in manifest or "model" not in manifest:
-        return {}, [f"{MANIFEST_FILE} is not an index manifest"]
-    problems = []
-    for name, expected in sorted(manifest.get("files", {}).items()):
-        problem = _file_problem(folder / name, expected, checksums)
-        if problem:
-            problems.append(f"{name}: {problem}")
-    return manifest, problems
-
-
-def file_digests(folder: Path) -> dict[str, dict]:
-    """Size and SHA-256 of every file of a generation but the manifest, by relative path."""
-    return {path.relative_to(folder).as_posix(): {"size": path.stat().st_size, "sha256": _sha256(path)}
-            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != MANIFEST_FILE}
-
-
-def _file_problem(path: Path, expected: dict, checksums: bool | None) -> str | None:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return "missing"
-    if size != expected["size"]:
-        return f"{size:,} bytes, the manifest says {expected['size']:,} (truncated or replaced)"
-    if checksums or (checksums is None and size <= CHEAP_CHECKSUM_BYTES):
-        if _sha256(path) != expected["sha256"]:
-            return "its content differs from the manifest's checksum (changed or damaged on disk)"
-    return None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def connect(folder: Path, read_only: bool = False) -> sqlite3.Connection:
     """The metadata database of a generation folder, schema created if missing."""
     path = folder / DATABASE_FILE
@@ -289,21 +225,8 @@ def connect(folder: Path, read_only: bool = False) -> sqlite3.Connection:
     return connection
 
 
-def write_manifest(folder: Path, manifest: dict) -> None:
-    _write_atomically(folder / MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-
-
 def _generation_number(folder: Path) -> int:
     return int(folder.name.split("-")[1])
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 def _fsync_tree(folder: Path) -> None:

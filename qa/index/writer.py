@@ -16,8 +16,9 @@ from qa import versions
 from qa.index.bm25 import BM25Index
 from qa.ingest.chunker import Chunker, ChunkingSettings
 from qa.records import Chunk, Release
-from qa.index.store import (CHUNK_INDEX_FILE, FORMAT_VERSION, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore,
-                    LiveGeneration, connect, file_digests, write_manifest)
+from qa.index.manifest import FORMAT_VERSION, file_digests, write_manifest
+from qa.index.store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, LiveGeneration,
+                            connect)
 
 
 @dataclass

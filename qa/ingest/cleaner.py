@@ -3,16 +3,19 @@
 Releases arrive as scraped text or pandoc-style Markdown: hard-wrapped lines, Markdown
 escapes, an organisation header, contact blocks, end markers ("###") and sometimes a
 truncated copy of the last words. `Cleaner` keeps the words a reader would quote.
+Its parts live beside it: `markup` (Markdown and HTML), `contacts` (contact blocks),
+`paragraphs` (wrapped lines to paragraphs) and `dates` (dates to ISO).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date as Date
-from datetime import datetime
 
-from qa.language.lexicon import MONTH_ABBREVIATIONS, MONTHS, alternation
+from qa.ingest.contacts import is_contact_block, is_contact_line
+from qa.ingest.dates import date_of_line, find_date, parse_date_argument
+from qa.ingest.markup import strip_markdown
+from qa.ingest.paragraphs import body_paragraphs, with_words
 
 
 @dataclass(frozen=True)
@@ -41,45 +44,7 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\ufffc\u00ad]")
 _ODD_SPACE = re.compile(r"[\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACE_RUN = re.compile(r"  +")
 _ODD_NEWLINE = re.compile(r"[\r\u2028\u2029\x85]")
-# Markdown hard line break: two trailing spaces (NBSP too, as scraped); the spaces go
-# later with the strip of each line.
-_HARD_BREAK = re.compile(r"(?<=[ \u00a0]{2})\n")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.I)
-# Struck-out words are transcript corrections ("<s>Colombia's</s> [Cambodia's]").
-_STRUCK = re.compile(r"<(s|del|strike)>.*?</\1>", re.S | re.I)
-_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+)>")
-_IMAGE = re.compile(r"!\[(?:\\.|[^\]\\])*\]\((?:[^()]|\([^()]*\))*\)")
-_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\]\\])*)\]\((?:[^()]|\([^()]*\))*\)")
-_INLINE_TAG = re.compile(
-    r"</?(?:sup|sub|span|u|b|i|em|strong|small|mark|font|a|abbr|cite|ins)\b[^>]*>", re.I)
-# Block tags become paragraph breaks; the words inside (table cells, captions) stay.
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|br|section|article|figure|figcaption|table|colgroup|col|thead|tbody|tfoot|tr|td|th"
-    r"|blockquote|ul|ol|li|h[1-6])\b[^>]*>", re.I)
-_HEADING = re.compile(r"^ {0,3}#{1,6} +(?=[^\n]*[^#\s])([^\n]+?)(?: +#+)? *$", re.M)
-_RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$", re.M)
-_STAR_BULLET = re.compile(r"^( *)[*+]( +)(?=\S)", re.M)
-_EMPHASIS = re.compile(r"(?<!\\)\*+")
-
-_BULLET = re.compile(r"^(?:[-*+]\s+|[•·▪◦‣●■➢►]\s*)(?=\S)")
-_NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|(?:[a-z]|[ivx]{1,4})[.)]|\((?:\d{1,3}|[a-z]|[ivx]{1,4})\))\s+(?=\S)")
-_END_MARKER = re.compile(r"^(?:#\s*){3}$|^-*\s*END\s*-*$|^-\s*30\s*-$")
-_TRAILING_END_MARKER = re.compile(r"\s(?:#\s*){3}$")
-# A contact line is a label and its values with little else: "Fax : (855) 23 216 141, 023 213 341".
-# "E-mail: applications close on 30 June ..." has the label but is a sentence.
-_CONTACT_LABEL = re.compile(
-    r"^(?:tel(?:ephone)?|t[ée]l[ée]phone|t[ée]l|phone|fax|facsimile|e-?mail|courriel|web\s?site|url"
-    r"|mobile|hotline|contact|(?P<address>address|adresse))(?:\s*(?:no|number)\.?)?\s*[:：]\s*", re.I)
-_PO_BOX = re.compile(r"^p\.?\s*o\.?\s*box\s+\d", re.I)
-_CONTACT_VALUE = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|mailto:|www\.)[^\s<>]+|\+?\(?\d[\d()\s./–-]{5,}\d")
-# Words allowed beside contact values: "+855 23 216 122 or 023 216 141", "ext. 12", a name.
-_CONTACT_JOINERS = {"or", "and", "ext", "x"}
-_MAX_CONTACT_WORDS = 3
-_MAX_ADDRESS_WORDS = 12
 
 _LABEL = re.compile(
     r"^(?:(?:joint|official|for immediate|press|news|media)\s+)*"
@@ -93,24 +58,12 @@ _NOT_ISSUER = re.compile(r"\b(?:KINGDOM|REPUBLIC|NATION RELIGION KING)\b")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 _ACRONYMS = {"ASEAN", "UN", "EU", "UK", "US", "USA", "NATO", "UNESCO", "UNICEF", "WHO", "ICT"}
 
-_MONTH = rf"(?P<month>{alternation(MONTHS + MONTH_ABBREVIATIONS)})\.?"
-_DATE = re.compile(
-    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})"
-    rf"|{_MONTH.replace('month', 'month2')}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year2>\d{{4}})"
-    r"|(?P<iso>\d{4}-\d{2}-\d{2}))\b", re.I)
-# A line that is only a date, maybe after a place or weekday: "Phnom Penh, 6 July 2021".
-_DATE_LINE_PREFIX = re.compile(r"^(?:[A-Z][^,\d]{0,40},\s*){0,2}")
-_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]|$)")
 _YAML_UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _MAX_TITLE_LINES = 4
 _MAX_HEADING_CHARS = 150
 _MAX_DERIVED_TITLE_CHARS = 100
 # Where a sentence ends: "... on 7 December 2021. English"; not in "U.S. President", "Mr. Lee".
 _SENTENCE_END = re.compile(r"(?:(?<=[a-z]{3}[.!?])|(?<=[0-9)\]\"'”’][.!?]))\s+(?=[\"“‘(]?[A-Z0-9])")
-# A word split at the line end: "Mekong-" + "Lancang" join without a space, as converters does;
-# "small-" + "and medium-sized" and a cut-off word in a transcript ("provid-" + "— you know") keep it.
-_LINE_END_HYPHEN = re.compile(r"[^\W\d_]-$")
-_AFTER_SUSPENDED_HYPHEN = re.compile(r"^(?:and|or|nor|to|through)\b")
 
 
 class Cleaner:
@@ -141,27 +94,26 @@ class Cleaner:
         if not isinstance(raw_text, str):
             raise TypeError(f"raw_text must be a str, got {type(raw_text).__name__}")
         all_blocks = self._blocks(raw_text, markdown)
-        issuer, blocks = self._take_header([block for block in all_blocks if not _is_contact_block(block)])
+        issuer, blocks = self._take_header([block for block in all_blocks if not is_contact_block(block)])
         given_title = _clean_title(title) if title else ""
         text_title, date_line, paragraphs = self._title_date_and_body(blocks, given_title)
         notes: tuple[str, ...] = ()
         if not paragraphs:  # better a release with its header or contacts than no release
-            paragraphs = _with_words([" ".join(block) for block in all_blocks])
+            paragraphs = with_words([" ".join(block) for block in all_blocks])
             notes = (KEPT_WHOLE_NOTE,) if paragraphs else ()
         final_title = given_title or text_title
         if not final_title and paragraphs:
             final_title, paragraphs = _title_from_first_paragraph(paragraphs)
-        final_date = _parse_date_argument(date) or date_line
+        final_date = parse_date_argument(date) or date_line
         if final_date is None and paragraphs:
-            final_date = _find_date(paragraphs[0])
+            final_date = find_date(paragraphs[0])
         return CleanedRelease(final_title, final_date, "\n\n".join(paragraphs), issuer, notes)
 
     def _blocks(self, raw_text: str, markdown: bool) -> list[list[str]]:
         """Blocks of stripped lines, split at blank lines; Markdown and HTML removed if `markdown`."""
         text = _INVISIBLE.sub("", _ODD_NEWLINE.sub("\n", raw_text.replace("\r\n", "\n")))
         if markdown:
-            text = _HARD_BREAK.sub("\n\n", text).replace("\\\n", "\n\n")
-            text = _strip_markdown(text)
+            text = strip_markdown(text)
         text = _ESCAPE.sub(r"\1", _collapse_spaces(text))
         blocks: list[list[str]] = [[]]
         for line in text.split("\n"):
@@ -177,7 +129,7 @@ class Cleaner:
         organisations: list[str] = []
         taken = 0
         for line in _first_lines(blocks, self.max_header_lines):
-            if _LABEL.match(line) or _is_contact_line(line):
+            if _LABEL.match(line) or is_contact_line(line):
                 pass
             elif _is_organisation_line(line):
                 organisations.append(line)
@@ -194,7 +146,7 @@ class Cleaner:
         A title, found or given, is taken out of the body only when some body is left.
         """
         text_title, date_line, rest = self._take_title_and_date(blocks, given_title)
-        paragraphs = _paragraphs(rest)
+        paragraphs = body_paragraphs(rest)
         if text_title and not paragraphs:
             text_title, paragraphs = "", [text_title]
         if given_title and len(paragraphs) > 1 and _same_words(paragraphs[0], given_title):
@@ -206,7 +158,7 @@ class Cleaner:
         """Find a date line near the top; the lines above it are the title when none was given."""
         top = _first_lines(blocks, self.max_header_lines)
         for index, line in enumerate(top):
-            iso = _date_line(line)
+            iso = date_of_line(line)
             if iso is None:
                 continue
             above = " ".join(top[:index])
@@ -218,26 +170,6 @@ class Cleaner:
                 return "", iso, blocks
             return ("" if given_title else above), iso, _drop_first_lines(blocks, index + 1)
         return "", None, blocks
-
-
-def _strip_markdown(text: str) -> str:
-    """Markup to plain text; escaped characters (`\\*`) survive for the unescape step.
-
-    Each step runs only when its marker occurs: most releases have little markup.
-    """
-    if "<" in text:
-        text = _IMAGE_TAG.sub("", _HTML_COMMENT.sub("", text))
-        text = _AUTOLINK.sub(r"\1", _STRUCK.sub("", text))
-        text = _BLOCK_TAG.sub("\n\n", _INLINE_TAG.sub("", text))
-    if "](" in text:
-        text = _LINK.sub(r"\1", _IMAGE.sub("", text))
-    if "#" in text:
-        text = _HEADING.sub(r"\n\n\1\n\n", text)
-    if "*" in text or "+" in text or "--" in text or "__" in text or "- -" in text:
-        text = _STAR_BULLET.sub(r"\1-\2", _RULE.sub("", text))
-    if "*" in text:
-        text = _EMPHASIS.sub("", text)
-    return text
 
 
 def _first_lines(blocks: list[list[str]], limit: int) -> list[str]:
@@ -257,99 +189,6 @@ def _drop_first_lines(blocks: list[list[str]], count: int) -> list[list[str]]:
         if block[dropped:]:
             remaining.append(block[dropped:])
     return remaining
-
-
-def _paragraphs(blocks: list[list[str]]) -> list[str]:
-    return _drop_noise([paragraph for block in blocks for paragraph in _items(block)])
-
-
-def _with_words(paragraphs: list[str]) -> list[str]:
-    """Only paragraphs with a letter or digit: "###" or "***" alone is no text."""
-    return [paragraph for paragraph in paragraphs if any(char.isalnum() for char in paragraph)]
-
-
-def _items(block: list[str]) -> list[str]:
-    """Join a block's hard-wrapped lines into one paragraph, one per list item."""
-    items: list[str] = []
-    in_list = False
-    for index, line in enumerate(block):
-        bullet = _BULLET.match(line)
-        numbered = _NUMBERED.match(line)
-        # A number at the start of a wrapped line ("...on May\n13. This") is only a list
-        # item where a list can start: the block's first line, after a colon, or in a list.
-        if numbered and not (index == 0 or in_list or block[index - 1].endswith(":")):
-            numbered = None
-        if bullet:
-            items.append("- " + line[bullet.end():])
-        elif numbered:
-            items.append(" ".join(line.split(None, 1)))
-        elif items:
-            items[-1] += _line_joint(items[-1], line) + line
-            continue
-        else:
-            items.append(line)
-            continue
-        in_list = True
-    return items
-
-
-def _line_joint(before: str, after: str) -> str:
-    """What goes between two hard-wrapped lines: a space, or nothing inside a split word."""
-    split_word = (_LINE_END_HYPHEN.search(before) and after[:1].isalnum()
-                  and not _AFTER_SUSPENDED_HYPHEN.match(after))
-    return "" if split_word else " "
-
-
-def _drop_noise(paragraphs: list[str]) -> list[str]:
-    """Leave out end markers, separators and a truncated copy of the last words."""
-    paragraphs = [_TRAILING_END_MARKER.sub("", paragraph) for paragraph in paragraphs
-                  if not _END_MARKER.match(paragraph)]
-    # Separators such as "***" or "* * *" carry no words.
-    paragraphs = _with_words(paragraphs)
-    if len(paragraphs) >= 2:
-        tail, before = paragraphs[-1], paragraphs[-2]
-        cut = len(before) - len(tail)
-        # Only a fragment that starts mid-word: a repeated "Thank you." is real speech.
-        if (len(tail) <= 200 and cut > 0 and before.endswith(tail)
-                and tail[0].isalnum() and before[cut - 1].isalnum()):
-            paragraphs = paragraphs[:-1]
-    return paragraphs
-
-
-def _is_contact_block(block: list[str]) -> bool:
-    """Only "Fax: ..."-style lines (and bare addresses or numbers beside them): never prose."""
-    return (any(_is_contact_line(line) for line in block)
-            and all(_is_contact_line(line) or _is_bare_contact_value(line) for line in block))
-
-
-def _is_contact_line(line: str) -> bool:
-    """A label with contact values and little else, or a short address; not a sentence."""
-    if _PO_BOX.match(line):
-        return _is_short_address(line)
-    label = _CONTACT_LABEL.match(line)
-    if label is None:
-        return False
-    rest = line[label.end():]
-    return _is_short_address(rest) if label.group("address") else _is_contact_values(rest)
-
-
-def _is_contact_values(text: str) -> bool:
-    """ "(855) 23 216 141, 023 213 341" or "Jane Doe, press@example.org"; not a sentence."""
-    if not _CONTACT_VALUE.search(text):
-        return False
-    words = [word.strip("()<>[].,;:") for word in _CONTACT_VALUE.sub(" ", text).split()]
-    others = [word for word in words if word and word.lower() not in _CONTACT_JOINERS]
-    return len(others) <= _MAX_CONTACT_WORDS and not any(word[0].islower() for word in others)
-
-
-def _is_short_address(text: str) -> bool:
-    """ "No. 3A, Street 169, Phnom Penh 12000"; "the minister's speech at ..." is a sentence."""
-    return (len(text.split()) <= _MAX_ADDRESS_WORDS and any(char.isdigit() for char in text)
-            and not text[:1].islower() and not text.rstrip().endswith("."))
-
-
-def _is_bare_contact_value(line: str) -> bool:
-    return _CONTACT_VALUE.fullmatch(line.strip("<>.,;")) is not None
 
 
 def _is_organisation_line(line: str) -> bool:
@@ -411,58 +250,3 @@ def _looks_like_title(text: str, max_chars: int) -> bool:
     """Short, without the final punctuation of a sentence and without a sentence ending inside."""
     return (len(text) <= max_chars and not text.rstrip("\"'”’)").endswith((".", "!", "?", ";", ","))
             and _SENTENCE_END.search(text) is None)
-
-
-def _date_line(line: str) -> str | None:
-    if len(line) > 60 or not any(char.isdigit() for char in line):
-        return None
-    rest = line[_DATE_LINE_PREFIX.match(line).end():]
-    match = _DATE.fullmatch(rest.rstrip(". "))
-    return _iso_from_match(match) if match else None
-
-
-def _find_date(text: str) -> str | None:
-    for match in _DATE.finditer(text):
-        iso = _iso_from_match(match)
-        if iso:
-            return iso
-    return None
-
-
-def _iso_from_match(match: re.Match[str]) -> str | None:
-    if match.group("iso"):
-        return _iso_or_none(match.group("iso"))
-    day = match.group("day") or match.group("day2")
-    month = match.group("month") or match.group("month2")
-    year = match.group("year") or match.group("year2")
-    try:
-        return datetime.strptime(f"{day} {month[:3]} {year}", "%d %b %Y").date().isoformat()
-    except ValueError:  # "31 June 2021"
-        return None
-
-
-def _iso_or_none(text: str) -> str | None:
-    try:
-        return Date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        return None
-
-
-def _parse_date_argument(value: str | Date | None) -> str | None:
-    """ISO fast, then "6 July 2021"-style, then dateparser; unparseable gives None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, Date):
-        return value.isoformat()
-    text = " ".join(str(value).split())
-    if _ISO_START.match(text):
-        return _iso_or_none(text)
-    match = _DATE.search(text)
-    if match and _iso_from_match(match):
-        return _iso_from_match(match)
-    import dateparser  # slow to load; only reached for unusual formats
-
-    # Day first for all-number dates ("06.07.2021"): the convention of the ministries we read.
-    parsed = dateparser.parse(
-        text, settings={"REQUIRE_PARTS": ["day", "month", "year"], "DATE_ORDER": "DMY"})
-    return parsed.date().isoformat() if parsed else None

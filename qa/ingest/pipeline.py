@@ -18,7 +18,8 @@ from qa.ingest.identity import ReleaseIdentity
 from qa.index.writer import IndexWriter, PreparedRelease
 from qa.ingest.reader import ReleaseReader
 from qa.records import ReadError, Release
-from qa.index.store import IndexStore, LiveGeneration, check_format, connect
+from qa.index.manifest import check_format
+from qa.index.store import IndexStore, LiveGeneration, connect
 
 
 @dataclass

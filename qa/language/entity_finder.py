@@ -3,26 +3,22 @@
 `QuestionAnalyzer` keeps each span as one entity ("6 July 2021", "$150 million", "Republic of
 Korea", the bare name of "Deputy Prime Minister PRAK Sokhonn") and reads the other names off
 the capitalised words. Rules on purpose: a topic is analysed on every call, and spaCy is
-loaded only at ingest. Countries come from pycountry plus the short forms press releases use
-("Burma", "Lao PDR"), both in `qa.language.lexicon`.
+loaded only at ingest. The names of places and orgs come from `qa.language.gazetteer`, the
+words of titles from `qa.language.person_titles`.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping
 
-from qa.language.lexicon import (AUXILIARIES, HONORIFICS, MAGNITUDES, MONTH_ABBREVIATIONS, MONTHS,
-                                  NAME_PARTICLES, ORG_ALIASES, WEEKDAYS, alternation, country_names)
+from qa.language.gazetteer import ARTICLE_WORDS, BUILDINGS, NEEDS_ARTICLE, build_gazetteer
+from qa.language.lexicon import (AUXILIARIES, MAGNITUDES, MONTH_ABBREVIATIONS, MONTHS, NAME_PARTICLES,
+                                  WEEKDAYS, alternation)
+from qa.language.person_titles import NAME_SUFFIXES, NOT_NAMES, TITLE_DEPARTMENTS, TITLE_HEADS, TITLE_MODIFIERS
 from qa.records import Span
 
 KINDS = ("date", "money", "number", "person", "place", "org")
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 # --- dates -----------------------------------------------------------------------------
 _MONTH_FULL = rf"(?:{alternation(MONTHS)})"
@@ -59,139 +55,7 @@ _LABEL_BEFORE = re.compile(
     r"UNSCR|Step|Stage|Item|Paragraph|Goal|SDG)\s+$|\d\)?[ -]$")
 _LABEL_AFTER = re.compile(r"\s?(?:a\.m\.|p\.m\.|AM\b|PM\b|A\.M\.|P\.M\.)|\)?[ -]\d{2,4}\b")
 
-# --- persons ---------------------------------------------------------------------------
-_TITLE_HEADS = _words(
-    "President President-elect Minister Secretary Secretary-General Ambassador Excellency "
-    "Excellencies Majesty Highness King Queen Sultan "
-    "Prince Princess Emir Amir Sheikh Sheikha Chancellor Premier Senator Sen. Governor Gov. "
-    "Gen. Admiral Adm. Advisor Adviser Spokesperson Spokesman Spokeswoman Chairman "
-    "Chairwoman Chair Chairperson Director Director-General Mayor Administrator "
-    "Representative Rep. Envoy Commissioner Coordinator Counselor Counsellor Speaker Leader "
-    "Pope Taoiseach Tánaiste Sir Dame Judge Congressman Congresswoman Colonel Col. "
-    "Captain Capt. Archbishop Bishop Cardinal Reverend Rev. Professor Prof. Lord Lady "
-    "Commander Councilmember Presidents Ministers Secretaries Senators Ambassadors Governors "
-    "Mayors")
-# An honorific with one stop is also written without it ("Mr Lee"); "H.E" is not.
-_TITLE_HEADS |= {*HONORIFICS, *(title.rstrip(".") for title in HONORIFICS if title.count(".") == 1)}
-# Two-word heads: "General" alone starts too many names of things ("General Assembly").
-_TITLE_HEADS |= {"Secretary General", "Attorney General", "Surgeon General", "Director General",
-                 "Governor General", "Inspector General", "Brigadier General",
-                 "Lieutenant General", "Major General", "Chief Justice", "Associate Justice"}
-_TITLE_MODIFIERS = _words(
-    "Vice Prime Deputy Foreign Defense Defence National Security Press Special Presidential "
-    "Senior Chief Trade Finance Crown Majority Minority State Executive Assistant Under First "
-    "Acting Principal Royal His Her Climate Economic Domestic Homeland Cyber Energy Health "
-    "Agriculture Commerce Transportation Education Interior Labor Treasury Attorney Surgeon "
-    "Lieutenant Major Brigadier Rear Grand Supreme Federal Permanent Cabinet Regional Country "
-    "Resident Ranking White House Senate NSC USAID FEMA EPA UN U.S. US EU NATO ASEAN WHO "
-    "Trade Co-Chair Secretary Policy Public Engagement Communications Legislative "
-    "Intergovernmental Science Technology Development Management Budget Staff")
-# Departments that may follow a title: "Secretary of State Antony Blinken".
-_TITLE_DEPARTMENTS = [
-    "State", "Defense", "Defence", "the Treasury", "Treasury", "Commerce", "Homeland Security",
-    "Energy", "Agriculture", "Labor", "Transportation", "Education", "the Interior",
-    "Interior", "Health and Human Services", "Veterans Affairs", "Housing and Urban "
-    "Development", "Foreign Affairs and International Cooperation", "Foreign Affairs",
-    "External Affairs", "Finance", "Trade", "Climate", "National Intelligence", "Health",
-    "Economic Affairs", "Political Affairs", "Public Diplomacy", "Management and Budget",
-    "Justice", "Home Affairs", "Industry", "Investment", "the United Nations", "the UN",
-    "ASEAN", "the Army", "the Navy", "the Air Force", "International Trade", "the Economy"]
-_NAME_SUFFIXES = r"(?:,?\s+(?:Jr\.|Sr\.|Jr\b|Sr\b|II\b|III\b|IV\b))"
-# Capitalised words that end or refuse a name ("President Biden Administration").
-_NOT_NAMES = (_TITLE_HEADS - {"Sheikh", "Sheikha"}) | _TITLE_MODIFIERS | {*MONTHS, *WEEKDAYS} | _words(
-    "General Justice The A An And Or Of In On At To "
-    "For With By From This That These Those His Her Their Our We He She They It Its I You "
-    "Today Yesterday Tomorrow Tonight Administration Government Summit Meeting Meetings "
-    "Office Council Department Ministry County City State States House Day Act Order Plan "
-    "Group Forum Dialogue Statement Declaration Initiative Program Programme Fund Committee "
-    "Commission Assembly Services Affairs Agency Bank Union Nations Partnership Framework "
-    "Strategy Conference Leaders Ministers Also But As If When While After Before During "
-    "Under Both Each All Following Joint Readout Fact Sheet Remarks Room Hall Center Centre "
-    "Square Street Avenue Island Islands Park Airport Station Building Palace Embassy Camp "
-    "Base Mission Team Task Force Court Bill Law Treaty Agreement Accord Convention Charter "
-    "Consensus Vision Outlook Report Award Prize Medal Day Week Month Year")
-# --- places and organisations ----------------------------------------------------------
-_REGIONS = [
-    "Indo-Pacific", "Asia-Pacific", "Southeast Asia", "South China Sea", "East China Sea",
-    "Asia", "Europe", "Africa", "Middle East", "Latin America", "Caribbean", "Central America",
-    "South America", "North America", "Americas", "Pacific", "Pacific Islands",
-    "Korean Peninsula", "Taiwan Strait", "Western Hemisphere", "Indian Ocean", "Arctic",
-    "Antarctic", "Black Sea", "Baltic Sea", "Baltics", "Balkans", "Western Balkans", "Sahel",
-    "Horn of Africa", "Gulf", "Persian Gulf", "Mekong", "Lower Mekong", "Mekong subregion",
-    "Central Asia", "South Asia", "East Asia", "Northeast Asia", "Eurasia", "Gaza Strip",
-    "Gaza", "West Bank", "Crimea", "Donbas", "Xinjiang", "Tibet", "Northern Ireland",
-    "Scotland", "Wales", "England", "Northern Triangle", "Sub-Saharan Africa", "West Africa",
-    "East Africa", "North Africa", "Southern Africa", "Eastern Europe", "Central Europe",
-    "Red Sea", "Mediterranean", "Atlantic", "Strait of Hormuz", "Andaman Sea",
-    "Bay of Bengal", "Mekong River", "Blue Pacific"]
-# Regions that are places only after "the": "the Atlantic", not "Atlantic cooperation".
-_NEEDS_ARTICLE = _words(
-    "Atlantic Pacific Gulf Arctic Antarctic Caribbean Mediterranean Mekong Sahel Balkans Baltics "
-    "Americas")
-_CITIES = [
-    "Washington", "Washington, D.C.", "Washington D.C.", "Washington, DC", "Washington DC",
-    "Phnom Penh", "Siem Reap",
-    "Vientiane", "Jakarta", "Bali", "Hanoi", "Ho Chi Minh City", "Bangkok", "Manila",
-    "Kuala Lumpur", "Bandar Seri Begawan", "Naypyidaw", "Nay Pyi Taw", "Yangon", "Rangoon",
-    "Dili", "Tokyo", "Osaka", "Hiroshima", "Seoul", "Beijing", "Shanghai", "Taipei",
-    "Moscow", "Kyiv", "Kiev", "Minsk", "London", "Paris", "Berlin", "Brussels", "Geneva",
-    "Rome", "Madrid", "Lisbon", "Vienna", "Warsaw", "Prague", "Budapest", "Bucharest",
-    "Athens", "Ankara", "Istanbul", "Jerusalem", "Tel Aviv", "Ramallah", "Cairo", "Riyadh",
-    "Jeddah", "Doha", "Abu Dhabi", "Dubai", "Amman", "Baghdad", "Tehran", "Kabul",
-    "Islamabad", "New Delhi", "Delhi", "Mumbai", "Dhaka", "Colombo", "Canberra", "Sydney",
-    "Wellington", "Ottawa", "Mexico City", "Havana", "Bogota", "Bogotá", "Lima", "Brasilia",
-    "Brasília", "Buenos Aires", "Santiago", "Nairobi", "Addis Ababa", "Pretoria",
-    "Johannesburg", "Lagos", "Abuja", "Glasgow", "Sharm el-Sheikh", "Davos", "Camp David",
-    "Sunnylands", "New York", "New York City", "Los Angeles", "Chicago", "San Francisco",
-    "Honolulu", "Singapore City", "Stockholm", "Helsinki", "Oslo", "Copenhagen",
-    "Vilnius", "Riga", "Tallinn", "Bratislava", "Belgrade", "Tbilisi", "Yerevan", "Baku",
-    "Astana", "Tashkent", "Ulaanbaatar", "Kathmandu", "Port Moresby", "Suva", "Apia",
-    "Honiara", "Nuku'alofa", "Port-au-Prince", "Guatemala City", "San Salvador",
-    "Tegucigalpa", "Managua", "San Jose", "Panama City", "Caracas", "Quito",
-    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
-    "Delaware", "Florida", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas",
-    "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota",
-    "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire",
-    "New Jersey", "New Mexico", "North Carolina", "North Dakota", "Ohio", "Oklahoma",
-    "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee",
-    "Texas", "Utah", "Vermont", "Virginia", "West Virginia", "Wisconsin", "Wyoming",
-    "Puerto Rico", "Guam"]
-_ORGS = [
-    *(name for group in ORG_ALIASES for name in group),
-    "ASEAN", "Association of Southeast Asian Nations", "U.N.",
-    "UN Security Council", "United Nations Security Council", "Security Council", "UNSC",
-    "UN General Assembly", "United Nations General Assembly", "General Assembly", "UNGA",
-    "NATO", "North Atlantic Treaty Organization", "G7", "Group of Seven", "G-7",
-    "G20", "Group of Twenty", "G-20", "European Commission",
-    "European Council", "East Asia Summit", "EAS", "ASEAN Regional Forum", "ARF",
-    "ADMM-Plus", "ASEAN Defence Ministers' Meeting-Plus", "ASEAN Defence Ministers' Meetings-Plus",
-    "ASEAN Defense Ministers' Meeting-Plus", "ADMM Plus", "ADMM", "Quad", "AUKUS",
-    "World Health Organization", "WHO", "World Bank", "International Monetary Fund", "IMF",
-    "World Trade Organization", "WTO", "APEC", "Asia-Pacific Economic Cooperation", "OECD",
-    "Indo-Pacific Economic Framework", "IPEF", "African Union", "Organization of American States",
-    "OAS", "COVAX", "Gavi", "CEPI", "UNICEF", "UNHCR", "UNDP", "World Food Programme", "WFP",
-    "IAEA", "International Atomic Energy Agency", "Mekong-U.S. Partnership",
-    "Pacific Islands Forum", "Asian Development Bank", "ADB", "USAID",
-    "U.S. Agency for International Development",
-    "United States Agency for International Development", "State Department",
-    "Department of State", "U.S. Department of State", "Congress", "Senate",
-    "House of Representatives", "Pentagon", "National Security Council", "NSC",
-    "Development Finance Corporation", "DFC", "U.S. International Development Finance Corporation",
-    "Millennium Challenge Corporation", "MCC", "Export-Import Bank", "EXIM", "Peace Corps",
-    "Kremlin", "Hamas", "Taliban", "ISIS", "Red Cross", "ICRC", "OPEC", "Mekong River Commission",
-    "CARICOM", "BRICS", "Human Rights Council", "International Criminal Court", "Supreme Court",
-    "European Parliament", "White House", "Shangri-La Dialogue", "Quad Leaders' Summit",
-    *"USDA DHS DOD DoD DOE EPA FEMA HHS CDC FBI CIA NASA USTR OMB NIH FDA DOJ DOI SBA NOAA DARPA "
-     "JICA KOICA".split()]
-# Words of names that are usually written with "the" ("the Philippines", "the Quad").
-_ARTICLE_WORDS = _words(
-    "Republic Kingdom Federation States Emirates Islands Union Nations Sea Ocean Peninsula "
-    "Strait Gulf Assembly Council Organization Bank Fund Forum Commission Agency Summit "
-    "Department Corporation Programme Court Partnership Framework Netherlands Philippines "
-    "Bahamas Gambia Maldives Comoros See Vatican Americas Caribbean Middle Indo-Pacific "
-    "Asia-Pacific Pacific Arctic Baltics Balkans Sahel Horn Mekong Quad West Gaza White "
-    "Kremlin Pentagon Senate Congo Hemisphere Triangle Parliament Dialogue Mediterranean "
-    "Atlantic Bay Red Black Cross Corps")
+# --- places and organisations (the names it knows are in qa.language.gazetteer) ---------
 _ORG_HEADS_FIRST = ("Ministry|Department|Office|Bureau|Association|Organization|Organisation|"
                     "Council|Commission|Secretariat|Agency|Bank|Embassy|Court|Institute|"
                     "Committee|Federation|Board")
@@ -202,21 +66,12 @@ _ORG_HEADS_LAST = ("Organization|Organisation|Agency|Council|Commission|Forum|Ba
 _SENTENCE_OPENERS = ("The|the|Today|This|That|In|On|At|And|But|We|He|She|They|It|Our|Their|"
                       "His|Her|Yesterday|Also|Additionally|Both|Under|Through|With|From|For|As|"
                       "President|Secretary|Minister|Vice|Prime")
-_NOUN_FOLLOWERS = AUXILIARIES | _words(
+_NOUN_FOLLOWERS = AUXILIARIES | frozenset(
     ". , ; : ) ' and or to in on at for with as by from remains continues also stands welcomes "
-    "announced")
+    "announced".split())
 _TOKEN_AFTER = re.compile(r"\s*((?:[A-Z]\.){2,}|\w+|[^\w\s]|$)")
 _THE_BEFORE = re.compile(r"(?<!\w)[Tt]he\s+$")
 _AFTER_PREPOSITION = re.compile(r"\b(?:at|in|to|from)\s+the\s+$")
-# Org names that are places after a preposition: "at the White House".
-_BUILDINGS = ("White House", "Pentagon", "Kremlin")
-
-
-@functools.lru_cache(maxsize=1)
-def _build_gazetteer() -> dict[str, str]:
-    """Every known place and org name, mapped to its kind (built once a process)."""
-    places = [*_CITIES, *country_names(), *_REGIONS]
-    return dict.fromkeys(places, "place") | dict.fromkeys(_ORGS, "org")
 
 
 class SpanFinder:
@@ -231,7 +86,7 @@ class SpanFinder:
     """
 
     def __init__(self) -> None:
-        self._kinds = _build_gazetteer()
+        self._kinds = build_gazetteer()
         name = alternation(self._kinds).replace("'", "['’]")
         # Every name starts with a capital: the look-ahead skips other positions fast.
         self._known_name = re.compile(rf"(?<!\w)(?=[A-ZÀ-Þ])(?:{name})(?!\w)")
@@ -271,13 +126,13 @@ class SpanFinder:
         for match in self._known_name.finditer(text):
             name, start, end = match.group().replace("’", "'"), match.start(), match.end()
             the = _THE_BEFORE.search(text, max(0, start - 5), start)
-            if name in _NEEDS_ARTICLE and the is None:
+            if name in NEEDS_ARTICLE and the is None:
                 continue  # "Atlantic cooperation"
             if name in ("U.S.", "US") and _TOKEN_AFTER.match(text, end).group(1) not in _NOUN_FOLLOWERS:
                 continue
             after_preposition = _AFTER_PREPOSITION.search(text, max(0, start - 10), start)
-            kind = "place" if name in _BUILDINGS and after_preposition else self._kinds[name]
-            if the is not None and _ARTICLE_WORDS.intersection(name.replace("-", " - ").split()):
+            kind = "place" if name in BUILDINGS and after_preposition else self._kinds[name]
+            if the is not None and ARTICLE_WORDS.intersection(name.replace("-", " - ").split()):
                 start = the.start()  # "the United States"
             (places if kind == "place" else orgs).append(Span(kind, text[start:end], start, end))
         return places, orgs
@@ -285,16 +140,16 @@ class SpanFinder:
     # --- persons ---------------------------------------------------------------------------
     def _compile_person_patterns(self) -> None:
         upper = "A-ZÀ-ÖØ-Þ"
-        not_name = alternation(_NOT_NAMES)
+        not_name = alternation(NOT_NAMES)
         name_token = rf"(?!(?:{not_name})(?![\w\-]))(?:[A-Z]\.|[{upper}][\w\-]*\w)"
         particle = alternation(NAME_PARTICLES)
         name = (rf"(?P<name>{name_token}(?:(?:\s+(?:{particle}))*\s+{name_token}){{0,3}}"
-                rf"{_NAME_SUFFIXES}?)")
-        modifier = alternation(_TITLE_MODIFIERS)
-        department = (rf"\s+(?:of|for)\s+(?:{alternation(_TITLE_DEPARTMENTS)})"
+                rf"{NAME_SUFFIXES}?)")
+        modifier = alternation(TITLE_MODIFIERS)
+        department = (rf"\s+(?:of|for)\s+(?:{alternation(TITLE_DEPARTMENTS)})"
                       rf"|\s+to\s+(?:the\s+)?[{upper}][\w.\-]*\w\.?")  # "Ambassador to Japan"
-        head = rf"(?:{alternation(_TITLE_HEADS)})(?:{department})?"
-        self._title_head = re.compile(rf"(?<!\w)(?:{alternation(_TITLE_HEADS)})")
+        head = rf"(?:{alternation(TITLE_HEADS)})(?:{department})?"
+        self._title_head = re.compile(rf"(?<!\w)(?:{alternation(TITLE_HEADS)})")
         # Matched from a head word ("Minister"); the modifiers before it ("Deputy Prime")
         # are found looking back, so no pattern has to be tried at every position.
         self._titled_person = re.compile(

@@ -11,7 +11,8 @@ import pytest
 from qa import Assistant
 from qa.config import Settings
 from qa.answer.generative import GenerativeAnswerer, GenerativeSettings
-from qa.answer.backends import GeneratorError, TransformersGenerator
+from qa.answer.backends import GeneratorError
+from qa.answer.local_model import TransformersGenerator
 from qa.ingest.pipeline import Ingestor
 from qa.index.snapshot import IndexSnapshot
 

@@ -8,11 +8,9 @@ import numpy as np
 import pytest
 
 from qa import Assistant, Filters
-from qa.config import Settings
-from qa.index.bm25 import tokenize
+from qa.config import Settings, TopicSettings
 from qa.errors import QAError
 from qa.ingest.pipeline import Ingestor
-from qa.briefing.talking_points import TalkingPointsBuilder, TopicSettings, entity_variants
 
 from ..conftest import REPO, SEED_FILE, copy_sample_corpus
 from ..fakes import FakeEmbedder
@@ -121,22 +119,6 @@ def test_release_order_keeps_each_release_together_in_reading_order(assistant):
         assert starts == sorted(starts)
 
 
-def test_points_skip_labels_greetings_and_questions(assistant):
-    finder = TalkingPointsBuilder(assistant.snapshot, assistant.retriever).finder
-
-    def keep(text):
-        return finder._is_content(text) and len(tokenize([text])[0]) >= finder.settings.min_terms
-
-    assert keep("The Ministers agreed to strengthen cooperation within existing mechanisms.")
-    assert not keep("THE PRESIDENT: Thank you all very much for being here today.")
-    assert not keep("Q So, just on the first question, will Russia attend the summit.")
-    assert not keep("Thank you all very much.")
-    assert not keep("Strengthening People-to-People Ties and Education Exchanges")
-    assert not keep("Will the United States and ASEAN sign an agreement on climate finance?")
-    assert not keep("(Applause.)")
-    assert not keep("ADOPTED in Jakarta, Indonesia, on the Sixth of September in the Year Two Thousand.")
-
-
 @pytest.mark.parametrize("kwargs, message", [({"topic": "  "}, "topic is empty"),
                                              ({"topic": "x" * 2001}, "2000"),
                                              ({"topic": "ASEAN", "k": 0}, "k must be greater than 0"),
@@ -144,12 +126,6 @@ def test_points_skip_labels_greetings_and_questions(assistant):
 def test_bad_topic_k_or_order_is_refused_with_a_message(assistant, kwargs, message):
     with pytest.raises(QAError, match=message):
         assistant.talking_points(**kwargs)
-
-
-def test_entity_variants_cover_the_other_order_and_aliases():
-    variants = entity_variants("U.S.-ASEAN")
-    assert {"u.s.-asean", "asean-u.s.", "united states-asean", "asean and the united states"} <= set(variants)
-    assert entity_variants("Japan") == ["japan"]
 
 
 def test_briefing_to_dict_is_json_ready(assistant):

@@ -1,6 +1,5 @@
-"""IndexStore: checksums in the manifest, damage named in one line, fallback, nothing deleted."""
+"""IndexStore: damage named in one line, fallback to a generation that verifies, nothing deleted."""
 
-import json
 import os
 import sqlite3
 
@@ -12,7 +11,8 @@ from qa.config import Settings
 from qa.errors import IndexDamagedError, IndexNotFoundError
 from qa.ingest.pipeline import Ingestor
 from qa.index.snapshot import IndexSnapshot
-from qa.index.store import CURRENT_FILE, MANIFEST_FILE, IndexStore, verify
+from qa.index.manifest import MANIFEST_FILE
+from qa.index.store import CURRENT_FILE, IndexStore
 
 from ..fakes import FakeEmbedder
 
@@ -43,16 +43,6 @@ def overwrite_middle(path, data=b"\x13\x37" * 64):
         handle.write(data)
 
 
-def test_manifest_records_size_and_checksum_of_every_file(fake_index):
-    folder = IndexStore(fake_index).live().folder
-    files = json.loads((folder / MANIFEST_FILE).read_text())["files"]
-    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_FILE}
-    assert set(files) == on_disk and {"chunks.faiss", "meta.sqlite", "sentence_vectors.npy"} <= on_disk
-    assert all(entry["size"] == (folder / name).stat().st_size and len(entry["sha256"]) == 64
-               for name, entry in files.items())
-    assert verify(folder, checksums=True)[1] == []
-
-
 @pytest.mark.parametrize("damage", ["truncate", "overwrite"])
 def test_a_damaged_only_generation_is_named_in_one_line(fake_index, damage):
     faiss_file = live_file(fake_index, "chunks.faiss")
@@ -81,7 +71,7 @@ def test_a_damaged_live_generation_falls_back_to_the_previous_one(two_generation
 
 def test_damage_only_loading_finds_also_falls_back(two_generations, monkeypatch):
     # Files bigger than the checksum limit are checked by size only; loading them must still fail safely.
-    monkeypatch.setattr("qa.index.store.CHEAP_CHECKSUM_BYTES", 0)
+    monkeypatch.setattr("qa.index.manifest.CHEAP_CHECKSUM_BYTES", 0)
     with open(live_file(two_generations, "meta.sqlite"), "r+b") as handle:
         handle.write(b"not a database header")
     snapshot = IndexSnapshot.open(two_generations)
@@ -98,7 +88,7 @@ def test_status_reports_damage_and_exits_non_zero(two_generations, capsys):
 
 
 def test_check_verifies_every_checksum(fake_index, capsys, monkeypatch):
-    monkeypatch.setattr("qa.index.store.CHEAP_CHECKSUM_BYTES", 0)  # opening checks sizes only now
+    monkeypatch.setattr("qa.index.manifest.CHEAP_CHECKSUM_BYTES", 0)  # opening checks sizes only now
     overwrite_middle(live_file(fake_index, "sentence_vectors.npy"))
     assert IndexStatus.read(fake_index).warnings == ()
     assert main(["check", "--index", str(fake_index)]) == 1
@@ -155,7 +145,7 @@ def test_app_start_on_a_damaged_index_builds_nothing(tmp_path, small_corpus):
 
 
 def test_a_sqlite_file_that_is_not_a_database_is_refused_before_queries(fake_index, monkeypatch):
-    monkeypatch.setattr("qa.index.store.CHEAP_CHECKSUM_BYTES", 0)
+    monkeypatch.setattr("qa.index.manifest.CHEAP_CHECKSUM_BYTES", 0)
     path = live_file(fake_index, "meta.sqlite")
     path.write_bytes(b"x" * path.stat().st_size)
     with pytest.raises(IndexDamagedError, match="meta.sqlite|not a database"):

@@ -7,7 +7,8 @@ from qa.ingest.entities import EntityTagger
 from qa.errors import ConfigurationError, IndexFormatError
 from qa.ingest.pipeline import Ingestor
 from qa.index.snapshot import IndexSnapshot
-from qa.index.store import IndexStore, write_manifest
+from qa.index.manifest import write_manifest
+from qa.index.store import IndexStore
 
 from ..fakes import FakeEmbedder
 
