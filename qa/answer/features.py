@@ -74,6 +74,9 @@ class FeatureBuilder:
         self.snapshot = snapshot
         self._release_terms = lru_cache(maxsize=2048)(self._terms_of_release)
         self._chunk_terms = lru_cache(maxsize=4096)(self._terms_of_chunk)
+        # Normalised texts for name checks: every sentence of a passage or release reads the same one.
+        self._release_words = lru_cache(maxsize=512)(self._words_of_release)
+        self._chunk_words = lru_cache(maxsize=4096)(self._words_of_chunk)
 
     def build(self, question: str, query_vector: np.ndarray, hits: list[Hit],
               type_probabilities: dict[str, float]) -> list[Candidate]:
@@ -200,15 +203,18 @@ class FeatureBuilder:
         top = max(terms.values(), default=0.0) or 1.0
         passage, release = self._chunk_terms(candidate.hit.chunk_id), self._release_terms(candidate.hit.release_id)
         release_text = self._release_words(candidate.hit.release_id)
-        passage_text = normalise(self.snapshot.chunk_text(candidate.hit.chunk_id))
+        passage_text = self._chunk_words(candidate.hit.chunk_id)
         return {"missing_idf_passage": max((w for t, w in terms.items() if t not in passage), default=0.0) / top,
                 "missing_idf_release": max((w for t, w in terms.items() if t not in release), default=0.0) / top,
                 "names_missing_passage": _missing_share(names, passage_text),
                 "names_missing_release": _missing_share(names, release_text)}
 
-    def _release_words(self, release_id: str) -> str:
+    def _words_of_release(self, release_id: str) -> str:
         release = self.snapshot.releases[release_id]
         return normalise(f"{release.title}\n{self.snapshot.release_text(release_id)}")
+
+    def _words_of_chunk(self, chunk_id: int) -> str:
+        return normalise(self.snapshot.chunk_text(chunk_id))
 
     def _terms_of_release(self, release_id: str) -> frozenset[str]:
         release = self.snapshot.releases[release_id]
