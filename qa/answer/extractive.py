@@ -93,12 +93,13 @@ class ExtractiveAnswerer:
         if trace.answerable_probability < model.answer_threshold:
             return self._not_found(question, hits), trace
         chosen = shown_sentences(ranked, trace.list_question, model.second_ratio, self.settings.max_list_sentences)
-        trace.spans = self._rated_spans(question, chosen, trace)
+        trace.spans = self._rated_spans(model, question, chosen, trace)
         citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
         text = " ".join(f"{self._dated(candidate)} [{n}]" for n, candidate in enumerate(chosen, start=1))
         return Answer(question, text, self._short_answer(trace), True, citations, {}), trace
 
-    def _rated_spans(self, question: str, chosen: list[Candidate], trace: AnswerTrace) -> list[SpanChoice]:
+    def _rated_spans(self, model: AnswerModel, question: str, chosen: list[Candidate],
+                     trace: AnswerTrace) -> list[SpanChoice]:
         asked = normalise(question)
         terms = self.features.question_terms(question)
         rated = []
@@ -106,7 +107,7 @@ class ExtractiveAnswerer:
             spans = self.features.answer_entities(candidate, asked)
             if not spans:
                 continue
-            probabilities = self.model.span.probability(span_features(candidate, spans, trace.question_types, terms))
+            probabilities = model.span.probability(span_features(candidate, spans, trace.question_types, terms))
             release_date = self.snapshot.releases[candidate.hit.release_id].date
             rated += [SpanChoice(span_text(candidate.text, entity, release_date), kind, float(probability))
                       for (entity, kind), probability in zip(spans, probabilities)]

@@ -75,3 +75,26 @@ def test_relative_days_are_dated_and_short_answers_lose_their_honorific():
     text = "It was co-chaired by H.E. Retno Marsudi yesterday."
     assert span_text(text, Entity(21, 39, "PERSON"), None) == "Retno Marsudi"
     assert span_text(text, Entity(40, 49, "DATE"), "2021-07-07") == "6 July 2021"
+
+
+def test_a_model_file_that_appears_after_start_up_is_used_for_the_whole_answer(fake_index, monkeypatch, tmp_path):
+    import json
+
+    import pytest
+
+    import qa.answer.model as model_module
+    from qa.errors import ConfigurationError
+
+    shipped = model_module.MODEL_FILE
+    monkeypatch.setattr(model_module, "MODEL_FILE", tmp_path / "answer_model.json")
+    assistant = Assistant.open(fake_index, embedder=FakeEmbedder())
+    question = "Who co-chaired the Special ASEAN-Russia Foreign Ministers' Meeting?"
+    vector = assistant.embedder.embed_queries([question])[0]
+    hits = assistant.retriever.search(question, vector, 5)
+    answerer = ExtractiveAnswerer(assistant.snapshot)
+    with pytest.raises(ConfigurationError, match="qa train-answerer"):
+        answerer.answer(question, vector, hits)
+    always_answers = {**json.loads(shipped.read_text()), "answer_threshold": 0.0}  # so spans get rated
+    (tmp_path / "answer_model.json").write_text(json.dumps(always_answers))
+    answer, trace = answerer.answer_with_trace(question, vector, hits)  # spans rated by the same model
+    assert answer.found and trace.candidates
