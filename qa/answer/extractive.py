@@ -174,12 +174,12 @@ def span_text(text: str, entity: Entity, release_date: str | None) -> str:
 
 def passage_citation(snapshot: IndexSnapshot, n: int, hit: Hit, score: float) -> Citation:
     """Citation [n] of a retrieved passage (no sentence chosen in it)."""
-    row = snapshot.chunk_row(hit.chunk_id)
+    chunk = snapshot.chunk(hit.chunk_id)
     release = snapshot.releases[hit.release_id]
     return Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date,
-                    passage=snapshot.chunk_text(hit.chunk_id), char_start=int(snapshot.chunk_starts[row]),
-                    char_end=int(snapshot.chunk_ends[row]), score=round(float(score), 4),
-                    source_url=release.source_url, source=release.source, paragraph=int(snapshot.chunk_paragraphs[row]))
+                    passage=snapshot.chunk_text(hit.chunk_id), char_start=chunk.char_start,
+                    char_end=chunk.char_end, score=round(float(score), 4),
+                    source_url=release.source_url, source=release.source, paragraph=chunk.paragraph)
 
 
 def sentence_citation(snapshot: IndexSnapshot, n: int, hit: Hit, sentence: StoredSentence, text: str,

@@ -221,7 +221,7 @@ class FeatureBuilder:
         return frozenset(tokenize([f"{release.title}\n{self.snapshot.release_text(release_id)}"])[0])
 
     def _terms_of_chunk(self, chunk_id: int) -> frozenset[str]:
-        release_id = self.snapshot.chunk_release_ids[self.snapshot.chunk_row(chunk_id)]
+        release_id = self.snapshot.chunk(chunk_id).release_id
         return frozenset(tokenize([f"{self.snapshot.releases[release_id].title}\n"
                                    f"{self.snapshot.chunk_text(chunk_id)}"])[0])
 
@@ -229,7 +229,7 @@ class FeatureBuilder:
 def question_terms(snapshot: IndexSnapshot, question: str,
                    skip: frozenset[str] | set[str] = QUESTION_WORDS) -> dict[str, float]:
     """The question's stemmed words with their idf over the index's passages, `skip` left out."""
-    frequencies, count = snapshot.document_frequencies, max(1, len(snapshot.chunk_ids))
+    frequencies, count = snapshot.document_frequencies, max(1, snapshot.chunk_count)
     return {term: math.log(1 + (count - frequencies.get(term, 0) + 0.5) / (frequencies.get(term, 0) + 0.5))
             for term in tokenize([question])[0] if term and term not in skip}
 

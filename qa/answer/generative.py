@@ -125,12 +125,12 @@ class GenerativeAnswerer:
                                            s.char_start, s.char_end) for s, vector in zip(stored, vectors))
         date = f"{release.date} {_readable(release.date)}" if release.date else ""
         evidence = EvidencePassage(n, sentences, f"{release.title} {date}", release_text)
-        row = snapshot.chunk_row(hit.chunk_id)
+        chunk = snapshot.chunk(hit.chunk_id)
         passage = snapshot.chunk_text(hit.chunk_id)
         citation = Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date, passage=passage,
-                            char_start=int(snapshot.chunk_starts[row]), char_end=int(snapshot.chunk_ends[row]),
+                            char_start=chunk.char_start, char_end=chunk.char_end,
                             score=round(float(hit.score), 4), source_url=release.source_url, source=release.source,
-                            paragraph=int(snapshot.chunk_paragraphs[row]), supported=True)
+                            paragraph=chunk.paragraph, supported=True)
         return _Source(n, PromptPassage(n, release.title, release.date, passage), evidence, citation)
 
     def _verified(self, text: str, sources: list[_Source], fallback: Answer) -> Answer:

@@ -17,12 +17,12 @@ from qa.records import Citation
 
 def sentence_citation(snapshot: IndexSnapshot, n: int, item: TopicSentence) -> Citation:
     """The citation of a topic sentence: its chunk as the passage, the sentence to highlight."""
-    row = snapshot.chunk_row(item.hit.chunk_id)
+    chunk = snapshot.chunk(item.hit.chunk_id)
     release = snapshot.releases[item.release_id]
     return Citation(n=n, release_id=item.release_id, title=release.title, date=release.date,
-                    passage=snapshot.chunk_text(item.hit.chunk_id), char_start=int(snapshot.chunk_starts[row]),
-                    char_end=int(snapshot.chunk_ends[row]), score=item.relevance, source_url=release.source_url,
-                    source=release.source, paragraph=int(snapshot.chunk_paragraphs[row]), sentence=item.text,
+                    passage=snapshot.chunk_text(item.hit.chunk_id), char_start=chunk.char_start,
+                    char_end=chunk.char_end, score=item.relevance, source_url=release.source_url,
+                    source=release.source, paragraph=chunk.paragraph, sentence=item.text,
                     sentence_start=item.sentence.char_start, sentence_end=item.sentence.char_end)
 
 

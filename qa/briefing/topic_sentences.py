@@ -150,29 +150,17 @@ class TopicSentenceFinder:
         if release_id == hit.release_id:
             return sentence, hit
         found = self._sentences_by_text(release_id).get(" ".join(text.split()))
-        chunk_id = self._chunk_holding(found) if found else None
+        chunk_id = self.snapshot.chunk_holding(found) if found else None
         if chunk_id is None:
             return sentence, hit
         return found, Hit(chunk_id, release_id, hit.score, hit.dense_score, hit.bm25_score)
 
     def _sentences_of(self, release_id: str) -> dict[str, StoredSentence]:
-        rows = self.snapshot.connection.execute(
-            "SELECT sentence_id, release_id, paragraph, char_start, char_end FROM sentences "
-            "WHERE release_id = ? ORDER BY char_start", (release_id,)).fetchall()
         text = self.snapshot.release_text(release_id)
         by_text: dict[str, StoredSentence] = {}
-        for row in rows:
-            sentence = StoredSentence(*tuple(row))
+        for sentence in self.snapshot.release_sentences(release_id):
             by_text.setdefault(" ".join(text[sentence.char_start:sentence.char_end].split()), sentence)
         return by_text
-
-    def _chunk_holding(self, sentence: StoredSentence) -> int | None:
-        snapshot = self.snapshot
-        code = list(snapshot.releases).index(sentence.release_id)
-        for row in np.flatnonzero(snapshot.chunk_release_codes == code):
-            if snapshot.chunk_starts[row] <= sentence.char_start and sentence.char_end <= snapshot.chunk_ends[row]:
-                return int(snapshot.chunk_ids[row])
-        return None
 
     def _is_content(self, text: str) -> bool:
         """A statement worth quoting: no label, question, heading or stage direction (word count aside)."""
@@ -185,7 +173,7 @@ class TopicSentenceFinder:
     def _lexical(self, topic: str, sentence_tokens: list[list[str]]) -> list[float]:
         """The idf-weighted share of the topic's words each sentence holds."""
         frequencies = self.snapshot.document_frequencies
-        chunk_count = max(1, len(self.snapshot.chunk_ids))
+        chunk_count = max(1, self.snapshot.chunk_count)
         terms = {term: math.log(1 + (chunk_count - frequencies.get(term, 0) + 0.5)
                                 / (frequencies.get(term, 0) + 0.5))
                  for term in tokenize([topic])[0]}

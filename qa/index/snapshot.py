@@ -1,4 +1,8 @@
-"""A read-only view of the live index generation, loaded once and queried many times."""
+"""A read-only view of the live index generation, loaded once and queried many times.
+
+`IndexSnapshot` is what the retriever and the answer stage read; `MilvusSnapshot`
+(qa.index.milvus_snapshot) offers the same methods over a Milvus collection set.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ import numpy as np
 
 from qa.index.bm25 import BM25Index
 from qa.errors import IndexDamagedError
+from qa.index.filters import Filters
+from qa.index.folder_search import FolderSearch
 from qa.ingest.entities import Entity
 from qa.index.manifest import check_format
 from qa.index.store import (CHUNK_INDEX_FILE, SENTENCE_IDS_FILE, SENTENCE_VECTORS_FILE, IndexStore, LiveGeneration,
@@ -34,6 +40,17 @@ class ReleaseInfo:
     source: str
     source_url: str | None
     tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """Where a chunk lies in its release."""
+
+    chunk_id: int
+    release_id: str
+    paragraph: int
+    char_start: int
+    char_end: int
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,21 @@ class IndexSnapshot:
             self.connection.close()
             raise
         self.release_text = lru_cache(maxsize=512)(self._release_text)
+        self._search = FolderSearch(self)
+
+    @property
+    def location(self) -> str:
+        """What answers come from, for status lines: the generation folder."""
+        return self.folder.name
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self.chunk_ids)
+
+    def candidates(self, question: str, query_vector: np.ndarray, n: int, filters: Filters | None = None,
+                   required=()) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        """The `n` best (chunk_id, score) by vector and by BM25 within the filters (FolderSearch)."""
+        return self._search.candidates(question, query_vector, n, filters, required)
 
     def _load(self, folder: Path) -> None:
         self.chunk_index = faiss.read_index(str(folder / CHUNK_INDEX_FILE))
@@ -127,6 +159,25 @@ class IndexSnapshot:
 
     def chunk_row(self, chunk_id: int) -> int:
         return int(np.searchsorted(self.chunk_ids, chunk_id))
+
+    def chunk(self, chunk_id: int) -> StoredChunk:
+        row = self.chunk_row(chunk_id)
+        return StoredChunk(int(chunk_id), self.chunk_release_ids[row], int(self.chunk_paragraphs[row]),
+                           int(self.chunk_starts[row]), int(self.chunk_ends[row]))
+
+    def chunk_holding(self, sentence: StoredSentence) -> int | None:
+        """The first chunk of the sentence's release that holds it whole, or None."""
+        code = list(self.releases).index(sentence.release_id)
+        for row in np.flatnonzero(self.chunk_release_codes == code):
+            if self.chunk_starts[row] <= sentence.char_start and sentence.char_end <= self.chunk_ends[row]:
+                return int(self.chunk_ids[row])
+        return None
+
+    def release_sentences(self, release_id: str) -> list[StoredSentence]:
+        rows = self.connection.execute(
+            "SELECT sentence_id, release_id, paragraph, char_start, char_end FROM sentences "
+            "WHERE release_id = ? ORDER BY char_start", (release_id,)).fetchall()
+        return [StoredSentence(*tuple(row)) for row in rows]
 
     def _release_text(self, release_id: str) -> str:
         row = self.connection.execute("SELECT text FROM releases WHERE release_id = ?", (release_id,)).fetchone()
