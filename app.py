@@ -32,7 +32,7 @@ from qa.render import (WHY_PLACEHOLDER, answer_markdown, collection_choices, err
                        explanation_html, note_markdown, source_cards_html, source_choices, status_markdown,
                        upload_markdown)
 from qa.ingest.pipeline import Ingestor
-from qa.index.store import IndexStore
+from qa.index.location import StoreLocation
 from qa.ingest.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
 from qa.webguard import LoginThrottle, UploadGuard
 
@@ -72,13 +72,14 @@ def open_assistant(settings: Settings, embedder=None) -> tuple[Assistant, str | 
     Returns the assistant and, after a first build, a line for the status bar. The build
     shows its progress (reading, embedding) in the terminal.
     """
-    if IndexStore(settings.index_dir).exists():
+    location = StoreLocation.of(settings)
+    if location.exists():
         # An index that does not verify raises here: nothing is rebuilt over it.
         assistant = Assistant.open(settings=settings, embedder=embedder)
         for warning in assistant.snapshot.warnings:
             print(f"warning: {warning}")
         return assistant, None
-    print(f"No index in {settings.index_dir}: building it from {settings.corpus_dir} (first run only)")
+    print(f"No index in {location.describe()}: building it from {settings.corpus_dir} (first run only)")
     started = time.perf_counter()
     ingestor = Ingestor(settings, embedder=embedder, progress=True)
     report = ingestor.run([settings.corpus_dir])
@@ -315,8 +316,9 @@ def serve_questions_on_one_thread_each(settings: Settings) -> None:
         torch.set_num_threads(settings.query_threads)
 
 
-def main(index_dir: str | None = None, host: str | None = None, port: int | None = None) -> None:
-    settings = Settings.from_env(index_dir=index_dir)
+def main(index_dir: str | None = None, host: str | None = None, port: int | None = None,
+         store: str | None = None) -> None:
+    settings = Settings.from_env(index_dir=index_dir, store=store or (f"faiss:{index_dir}" if index_dir else None))
     if not index_dir and not os.environ.get("QA_INDEX"):
         settings = settings.with_values(index_dir=ROOT / "index")
     if not os.environ.get("QA_CORPUS"):

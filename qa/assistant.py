@@ -16,6 +16,7 @@ from qa.answer.extractive import AnswerTrace, ExtractiveAnswerer
 from qa.language.question import QuestionAnalyzer
 from qa.records import Answer, Hit
 from qa.search.retriever import Filters, Retriever
+from qa.index.location import StoreLocation
 from qa.index.snapshot import IndexSnapshot
 from qa.index.store import IndexStore
 
@@ -51,11 +52,14 @@ class IndexStatus:
                    manifest["model"], manifest["updated_at"], generation, tuple(warnings))
 
     @classmethod
-    def read(cls, index_dir: str | Path, checksums: bool | None = None) -> "IndexStatus":
-        """The status of an index folder without loading the model; files are checked against
-        the manifest (sizes, and checksums as `IndexStore.live` does)."""
-        live = IndexStore(index_dir).live(checksums)
-        return cls.from_manifest(index_dir, live.manifest, live.warnings, live.folder.name)
+    def read(cls, index_dir: str | Path | StoreLocation, checksums: bool | None = None) -> "IndexStatus":
+        """The status of an index (a folder or a StoreLocation) without loading the model; a
+        folder's files are checked against the manifest (sizes, and checksums as
+        `IndexStore.live` does)."""
+        location = index_dir if isinstance(index_dir, StoreLocation) else StoreLocation("faiss", str(index_dir))
+        manifest, warnings, generation = location.status(checksums)
+        return cls.from_manifest(location.target if location.is_folder else location.describe(), manifest,
+                                 warnings, generation)
 
 
 class Assistant:
@@ -72,7 +76,8 @@ class Assistant:
         self.query_encoder = QueryBatcher(embedder.embed_queries)  # questions asked at once share a pass
         self.settings = settings
         self._reload_lock = threading.Lock()
-        self._pointer_stamp = IndexStore(settings.index_dir).pointer_stamp()
+        self.location = StoreLocation.of(settings)
+        self._pointer_stamp = self.location.stamp()
         self._previous: IndexSnapshot | None = None
         self._stages = self._build_stages(snapshot)
 
@@ -88,12 +93,13 @@ class Assistant:
         """Loads the index and its embedding model; fails if the configured model differs."""
         settings = settings or Settings.from_env()
         if index_dir is not None:
-            settings = replace(settings, index_dir=Path(index_dir))
-        snapshot = IndexSnapshot.open(settings.index_dir)
+            settings = replace(settings, index_dir=Path(index_dir), store=None)
+        location = StoreLocation.of(settings)
+        snapshot = location.open_snapshot()
         built_with = snapshot.manifest["model"]
         if settings.model and canonical_model_name(settings.model) != built_with:
             raise ModelMismatchError(
-                f"index {str(settings.index_dir)!r} was built with model {built_with!r}, but the model "
+                f"index {location.describe()!r} was built with model {built_with!r}, but the model "
                 f"configured is {canonical_model_name(settings.model)!r}; configure {built_with!r} "
                 "or rebuild the index with qa ingest --rebuild")
         if embedder is None:
@@ -102,7 +108,7 @@ class Assistant:
             embedder = Embedder(built_with, device=settings.device, batch_size=settings.batch_size,
                                 precision=settings.precision, query_threads=settings.query_threads)
         if embedder.model_name != built_with:
-            raise ModelMismatchError(f"index {str(settings.index_dir)!r} was built with model {built_with!r}, "
+            raise ModelMismatchError(f"index {location.describe()!r} was built with model {built_with!r}, "
                                      f"the embedder given uses {embedder.model_name!r}")
         return cls(snapshot, embedder, settings)
 
@@ -198,12 +204,16 @@ class Assistant:
         stay open one more round (as the store keeps the folder one round).
         """
         with self._reload_lock:
-            store = IndexStore(self.settings.index_dir)
-            self._pointer_stamp = store.pointer_stamp()
-            live = store.live()
-            if live.folder == self.snapshot.folder:
-                return False
-            snapshot = IndexSnapshot.open(self.settings.index_dir, live)
+            self._pointer_stamp = self.location.stamp()
+            if self.location.is_folder:
+                live = IndexStore(self.location.target).live()
+                if live.folder == self.snapshot.folder:
+                    return False
+                snapshot = self.location.open_snapshot(live)
+            else:
+                snapshot = self.location.open_snapshot()
+                if snapshot.location == self.snapshot.location:
+                    return False
             if self._previous is not None:
                 self._previous.close()
             self._previous, self._stages = self.snapshot, self._build_stages(snapshot)
@@ -212,13 +222,14 @@ class Assistant:
     def refresh(self) -> bool:
         """Reloads when CURRENT changed since the last look (an ingest by the CLI or another
         process): one stat of a small file, cheap enough to call before every question."""
-        if IndexStore(self.settings.index_dir).pointer_stamp() == self._pointer_stamp:
+        if self.location.stamp() == self._pointer_stamp:
             return False
         return self.reload()
 
     def status(self) -> IndexStatus:
-        return IndexStatus.from_manifest(self.settings.index_dir, self.snapshot.manifest, self.snapshot.warnings,
-                                       self.snapshot.folder.name)
+        where = self.location.target if self.location.is_folder else self.location.describe()
+        return IndexStatus.from_manifest(where, self.snapshot.manifest, self.snapshot.warnings,
+                                         self.snapshot.location)
 
     def _build_stages(self, snapshot: IndexSnapshot) -> "_Stages":
         """Each stage from its section of the settings, over one generation of the index."""

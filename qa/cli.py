@@ -15,6 +15,7 @@ from pathlib import Path
 from qa.cli_parser import parse_args
 from qa.config import Settings, validate_text
 from qa.errors import QAError
+from qa.index.location import StoreLocation
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_ingest(args) -> int:
     from qa.ingest.pipeline import Ingestor
 
-    settings = Settings.from_env(index_dir=args.index, model=args.model, precision=args.precision,
+    settings = Settings.from_env(**_where(args), model=args.model, precision=args.precision,
                                  max_chars=args.max_chars)
     report = Ingestor(settings, progress=not args.quiet).run(args.paths, rebuild=args.rebuild)
     for warning in report.warnings:
@@ -53,7 +54,7 @@ def run_ask(args) -> int:
 
     validate_text(args.question, "question")  # before the model loads
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
-    settings = Settings.from_env(index_dir=args.index, generator=args.generator,
+    settings = Settings.from_env(**_where(args), generator=args.generator,
                                  generator_model=args.generator_model, generator_url=args.generator_url)
     assistant = Assistant.open(settings=settings)
     # The trace is kept for every question: asking with it gives the very answer `ask` gives.
@@ -74,7 +75,7 @@ def run_ask(args) -> int:
 def run_status(args) -> int:
     from qa.assistant import IndexStatus
 
-    status = IndexStatus.read(Settings.from_env(index_dir=args.index).index_dir)
+    status = IndexStatus.read(StoreLocation.of(Settings.from_env(**_where(args))))
     for key, value in asdict(status).items():
         if key != "warnings":
             print(f"{key}: {value}")
@@ -84,13 +85,19 @@ def run_status(args) -> int:
 def run_check(args) -> int:
     from qa.assistant import IndexStatus
 
-    index_dir = Settings.from_env(index_dir=args.index).index_dir
-    status = IndexStatus.read(index_dir, checksums=True)
+    location = StoreLocation.of(Settings.from_env(**_where(args)))
+    status = IndexStatus.read(location, checksums=True)
     if _warned(status.warnings):
         return 1
-    print(f"{status.generation}: every file matches its checksum ({status.releases} releases, "
-          f"{status.chunks} chunks)")
+    checked = "every file matches its checksum" if location.is_folder else "its state and manifest read"
+    print(f"{status.generation}: {checked} ({status.releases} releases, {status.chunks} chunks)")
     return 0
+
+
+def _where(args) -> dict:
+    """The index the command reads: --index DIR is the folder store; --store any store."""
+    store = getattr(args, "store", None)
+    return {"index_dir": args.index, "store": store or (f"faiss:{args.index}" if args.index else None)}
 
 
 def _warned(warnings) -> int:
@@ -105,7 +112,7 @@ def run_serve(args) -> int:
         import app
     except ImportError:
         raise QAError("app.py was not found: run qa serve from a checkout of the repository") from None
-    app.main(index_dir=args.index, host=args.host, port=args.port)
+    app.main(index_dir=args.index, host=args.host, port=args.port, store=getattr(args, "store", None))
     return 0
 
 
@@ -130,7 +137,7 @@ def _run_briefing(args, build, format_text) -> int:
 
     out = check_export_path(args.out) if args.out else None  # a bad --out fails before the model loads
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
-    assistant = Assistant.open(settings=Settings.from_env(index_dir=args.index))
+    assistant = Assistant.open(settings=Settings.from_env(**_where(args)))
     result = build(assistant, filters)
     print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_text(result))
     if out is not None:
@@ -168,7 +175,7 @@ def run_eval(args) -> int:
 @contextlib.contextmanager
 def _evaluation_index(args):
     """Settings of the index to evaluate: the one given, or one built from --corpus for the run."""
-    settings = Settings.from_env(index_dir=args.index)
+    settings = Settings.from_env(**_where(args))
     if not args.corpus:
         yield settings, None
         return
@@ -194,7 +201,7 @@ def run_train(args) -> int:
     from qa.answer.training import AnswerTrainer
 
     questions = load_questions(args.questions)
-    assistant = _open_assistant(Settings.from_env(index_dir=args.index))
+    assistant = _open_assistant(Settings.from_env(**_where(args)))
     model, about = AnswerTrainer(assistant).fit(questions, source=Path(args.questions).as_posix())
     out = Path(args.out) if args.out else MODEL_FILE
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -72,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _index_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--index", metavar="DIR", help="index folder (default: QA_INDEX or ./index)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--index", metavar="DIR", help="index folder (default: QA_INDEX or ./index)")
+    where.add_argument("--store", metavar="STORE",
+                       help="where the index lives instead: faiss:DIR, milvus-lite:PATH.db or milvus://HOST:PORT "
+                            "(default: QA_STORE, else the index folder; docs/scaling.md)")
 
 
 def _check_explain_options(parser: argparse.ArgumentParser, args) -> None:

@@ -136,6 +136,7 @@ FLAT_NAMES = {
 # Each setting that can come from the environment, with its variable; a section's by its path.
 ENVIRONMENT_VARIABLES = {
     "index_dir": "QA_INDEX",
+    "store": "QA_STORE",
     "model": "QA_MODEL",
     "device": "QA_DEVICE",
     "precision": "QA_PRECISION",
@@ -170,6 +171,9 @@ class Settings:
     """
 
     index_dir: Path = Path("index")
+    # Where the index lives: "faiss:DIR" (the default, at index_dir), "milvus-lite:PATH.db" or
+    # "milvus://HOST:PORT" (qa.index.location; docs/scaling.md). None: faiss at index_dir.
+    store: str | None = None
     corpus_dir: Path = Path("corpus")
     model: str | None = None  # None: the index's own model, or DEFAULT_MODEL for a new index
     device: str = "cpu"

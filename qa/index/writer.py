@@ -124,16 +124,24 @@ def _delete_releases(connection, release_ids: list[str]) -> tuple[list[int], lis
     return chunks, sentences
 
 
+def release_row_values(release: Release, title_prefix: str) -> dict:
+    """A release's stored metadata, as every store keeps it (tags as a list)."""
+    return {"title": release.title, "date": release.date, "source": release.source,
+            "source_url": release.source_url, "tags": list(release.tags), "origin": release.origin,
+            "content_hash": release.content_hash, "title_prefix": title_prefix,
+            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
 def _insert_releases(connection, prepared: list[PreparedRelease]):
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     new_chunks, new_sentences = [], []
     for item in prepared:
         release = item.release
+        values = release_row_values(release, item.title_prefix)
         connection.execute(
             "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (release.release_id, release.title, release.date, release.source, release.source_url,
-             json.dumps(list(release.tags)), release.origin, release.content_hash, release.text,
-             item.title_prefix, now))
+            (release.release_id, values["title"], values["date"], values["source"], values["source_url"],
+             json.dumps(values["tags"]), values["origin"], values["content_hash"], release.text,
+             values["title_prefix"], values["ingested_at"]))
         for chunk, vector in zip(item.chunks, item.chunk_vectors):
             cursor = connection.execute(
                 "INSERT INTO chunks (release_id, paragraph, char_start, char_end) VALUES (?, ?, ?, ?)",

@@ -18,6 +18,7 @@ from qa.ingest.identity import ReleaseIdentity
 from qa.index.writer import IndexWriter, PreparedRelease
 from qa.ingest.reader import ReleaseReader
 from qa.records import ReadError, Release
+from qa.index.location import StoreLocation
 from qa.index.manifest import check_format
 from qa.index.store import IndexStore, LiveGeneration, connect
 
@@ -74,7 +75,10 @@ class Ingestor:
     def __init__(self, settings: Settings, embedder=None, reader: ReleaseReader | None = None,
                  progress: bool = True):
         self.settings = settings
-        self.store = IndexStore(settings.index_dir)
+        self.location = StoreLocation.of(settings)
+        # The index folder's store; a Milvus index is written by qa.index.milvus_store.
+        self.store = IndexStore(self.location.target) if self.location.is_folder else None
+        self.milvus = None if self.location.is_folder else self.location.milvus()
         self.reader = reader or ReleaseReader(max_chars=settings.max_chars)
         self.progress = progress
         self._embedder = embedder
@@ -86,8 +90,8 @@ class Ingestor:
             raise IngestError(f"nothing to ingest: {', '.join(missing)} not found")
         result = self.reader.read(list(paths), progress=self.progress)
         report = IngestReport(errors=list(result.errors), notes=[str(note) for note in result.notes])
-        with self.store.locked():
-            live = self._live(rebuild, report)
+        with (self.store or self.milvus).locked():
+            live = self._live(rebuild, report) if self.store else self._milvus_live(rebuild)
             manifest = None if rebuild or live is None else live.manifest
             model_name = self._model_name(manifest)
             stored = self._stored_releases(live if manifest else None)
@@ -99,9 +103,12 @@ class Ingestor:
             if to_embed or report.removed or rebuild:
                 chunking = self._chunking(manifest)
                 prepared = self._prepare(to_embed, chunking, report)
-                writer = IndexWriter(self.store, model_name, self._embedder_dimension(manifest), chunking)
-                writer.write(prepared, drop=report.removed + report.updated, live=live, rebuild=rebuild,
-                             progress=self.progress)
+                drop, dimension = report.removed + report.updated, self._embedder_dimension(manifest)
+                if self.milvus is not None:
+                    self.milvus.write(prepared, drop, rebuild, model_name, dimension, chunking, self.progress)
+                else:
+                    writer = IndexWriter(self.store, model_name, dimension, chunking)
+                    writer.write(prepared, drop=drop, live=live, rebuild=rebuild, progress=self.progress)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -121,7 +128,7 @@ class Ingestor:
             return self._embedder.model_name if self._embedder else canonical_model_name(wanted)
         if wanted and canonical_model_name(wanted) != manifest["model"]:
             raise ModelMismatchError(
-                f"index {str(self.settings.index_dir)!r} was built with model {manifest['model']!r}, "
+                f"index {self.location.describe()!r} was built with model {manifest['model']!r}, "
                 f"not {canonical_model_name(wanted)!r}; use that model, another --index, or --rebuild")
         if self._embedder is not None and self._embedder.model_name != manifest["model"]:
             raise ModelMismatchError(f"index was built with model {manifest['model']!r}, "
@@ -148,9 +155,18 @@ class Ingestor:
         self.store.repair_pointer(live)
         return live
 
+    def _milvus_live(self, rebuild: bool):
+        """The Milvus index's state, as a generation to build on (None: empty, or rebuilding)."""
+        if rebuild or not self.milvus.exists():
+            return None
+        state = self.milvus.state()
+        return LiveGeneration(Path(self.location.target), state["manifest"])
+
     def _stored_releases(self, live: LiveGeneration | None) -> dict[str, tuple[str, str]]:
         if live is None:
             return {}
+        if self.milvus is not None:
+            return self.milvus.stored_releases()
         connection = connect(live.folder, read_only=True)
         try:
             rows = connection.execute("SELECT release_id, content_hash, origin FROM releases").fetchall()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from qa.config import Settings
 from qa.errors import QAError
+from qa.index.location import StoreLocation
 from qa.ingest.identity import is_file_identified
 from qa.ingest.pipeline import IngestReport
 from qa.ingest.reader import ReleaseReader
@@ -171,7 +172,8 @@ class Uploads:
 
 
 class BackgroundIngest:
-    """Ingests in a child process (`qa ingest --json`) at low CPU priority, then reloads.
+    """Ingests in a child process (`qa ingest --json`) at low CPU priority, then reloads
+    (in this process for a Milvus Lite store, which one process holds).
 
     The web app uses it so that an upload never stops the chat: questions keep being
     answered from the current generation, on the CPU first, while the child embeds; the
@@ -183,7 +185,11 @@ class BackgroundIngest:
         self.niceness = niceness
 
     def __call__(self, assistant, paths: list[Path]) -> IngestReport:
-        command = [sys.executable, "-m", "qa", "ingest", *map(str, paths), "--index", str(self.settings.index_dir),
+        location = StoreLocation.of(self.settings)
+        if location.kind == "milvus-lite":  # Milvus Lite serves one process: this one
+            return assistant.ingest(paths, progress=False)
+        where = ["--index", location.target] if location.is_folder else ["--store", self.settings.store]
+        command = [sys.executable, "-m", "qa", "ingest", *map(str, paths), *where,
                    "--quiet", "--json", "--max-chars", str(self.settings.max_chars)]
         process = subprocess.run(command, capture_output=True, text=True, preexec_fn=self._lower_priority,
                                  env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})

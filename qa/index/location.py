@@ -1,0 +1,102 @@
+"""Where an index lives, from `--store` / `QA_STORE`, and the store that serves it.
+
+    faiss:DIR             an index folder: FAISS + bm25s + SQLite generations (the default)
+    milvus-lite:PATH.db   Milvus Lite, in this process, in one file
+    milvus://HOST:PORT    a Milvus server or cluster (milvus+https://HOST:PORT for TLS)
+
+The retriever and the answer stage read a snapshot and never know which store made it.
+
+Example:
+    location = StoreLocation.of(settings)     # settings.store, or faiss at settings.index_dir
+    snapshot = location.open_snapshot()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from qa.errors import ConfigurationError
+
+KINDS = ("faiss", "milvus-lite", "milvus")
+_FORMS = "faiss:DIR, milvus-lite:PATH.db or milvus://HOST:PORT"
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    kind: str  # one of KINDS
+    target: str  # the folder, the .db file or the server URI
+
+    @classmethod
+    def parse(cls, spec: str) -> "StoreLocation":
+        spec = spec.strip()
+        if spec.startswith(("milvus://", "milvus+https://")):
+            address = spec.split("://", 1)[1].rstrip("/")
+            if not address:
+                raise ConfigurationError(f"store {spec!r} names no server; give {_FORMS}")
+            scheme = "https" if spec.startswith("milvus+https") else "http"
+            return cls("milvus", f"{scheme}://{address}")
+        kind, _, target = spec.partition(":")
+        if kind not in ("faiss", "milvus-lite") or not target:
+            raise ConfigurationError(f"store must be one of {_FORMS}. Currently, store is {spec!r}")
+        if kind == "milvus-lite" and not target.endswith(".db"):
+            raise ConfigurationError(f"a Milvus Lite store is a file ending in .db, as in milvus-lite:/tmp/index.db. "
+                                     f"Currently, store is {spec!r}")
+        return cls(kind, str(Path(target).expanduser()))
+
+    @classmethod
+    def of(cls, settings) -> "StoreLocation":
+        """settings.store, or the index folder settings.index_dir when no store is set."""
+        return cls.parse(settings.store) if settings.store else cls("faiss", str(settings.index_dir))
+
+    @property
+    def is_folder(self) -> bool:
+        return self.kind == "faiss"
+
+    def describe(self) -> str:
+        return f"{self.kind}:{self.target}" if self.kind != "milvus" else self.target
+
+    def milvus(self):
+        return _milvus_index(self.target)
+
+    def exists(self) -> bool:
+        """True when an index (readable or not) is there."""
+        if self.is_folder:
+            from qa.index.store import IndexStore
+
+            return IndexStore(self.target).exists()
+        return self.milvus().exists()
+
+    def open_snapshot(self, live=None):
+        if self.is_folder:
+            from qa.index.snapshot import IndexSnapshot
+
+            return IndexSnapshot.open(self.target, live)
+        return self.milvus().open_snapshot()
+
+    def stamp(self) -> tuple | None:
+        """What changes when an ingest switches the live generation: cheap enough per question."""
+        if self.is_folder:
+            from qa.index.store import IndexStore
+
+            return IndexStore(self.target).pointer_stamp()
+        return self.milvus().stamp()
+
+    def status(self, checksums: bool | None = None) -> tuple[dict, tuple[str, ...], str]:
+        """(manifest, warnings, generation) of the live index, without loading the model."""
+        if self.is_folder:
+            from qa.index.store import IndexStore
+
+            live = IndexStore(self.target).live(checksums)
+            return live.manifest, live.warnings, live.folder.name
+        state = self.milvus().state()
+        return state["manifest"], (), f"gen-{state['live']:06d}"
+
+
+@lru_cache(maxsize=8)
+def _milvus_index(target: str):
+    """One client per store and process: Milvus Lite serves one process, and clients are costly."""
+    from qa.index.milvus_store import MilvusIndex
+
+    return MilvusIndex(target)

@@ -1,0 +1,227 @@
+"""A read-only view of one generation of a Milvus index, with the methods of `IndexSnapshot`.
+
+Search runs in Milvus: the dense list on the chunk vectors, the lexical list with Milvus's
+BM25 full-text search, both within the filters written as Milvus boolean expressions. The
+release metadata is read once; texts, sentences and document frequencies when a question
+needs them, and kept in small caches.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from qa.index.bm25 import tokenize
+from qa.index.filters import Filters
+from qa.index.milvus_schema import milvus_errors, quoted, visible
+from qa.index.milvus_store import MilvusIndex, term_frequencies
+from qa.index.snapshot import ReleaseInfo, StoredChunk, StoredSentence
+from qa.ingest.entities import Entity
+
+_CHUNK_FIELDS = ["chunk_id", "release_id", "paragraph", "char_start", "char_end"]
+_LIKE_UNSAFE = set('%_"\\')
+_MAX_NAMING_ROWS = 16_384
+
+
+class MilvusSnapshot:
+    """Everything a query needs from one generation of a Milvus index.
+
+    Example:
+        snapshot = MilvusIndex("/tmp/x.db").open_snapshot()
+        dense, lexical = snapshot.candidates("Who co-chaired?", vector, 20)
+    """
+
+    def __init__(self, index: MilvusIndex, state: dict):
+        self.index = index
+        self.client = index.client
+        self.names = index.names
+        self.state = state
+        self.manifest = state["manifest"]
+        self.warnings: tuple[str, ...] = ()
+        self.visible = visible(state)
+        with milvus_errors(index.describe()):
+            for name in self.names.values():
+                self.client.load_collection(name)
+            self.releases, self._keys = self._load_releases()
+        self.document_frequencies = _TermFrequencies(index, state)
+        self._chunks: dict[int, StoredChunk] = {}
+        self._entities: dict[tuple[str, int], list] = {}  # (release_id, sentence start) -> entities
+        self.release_text = lru_cache(maxsize=512)(self._release_text)
+        self.release_sentences = lru_cache(maxsize=512)(self._release_sentences)
+
+    @property
+    def location(self) -> str:
+        return f"gen-{self.state['live']:06d}"
+
+    @property
+    def chunk_count(self) -> int:
+        return int(self.manifest["counts"]["chunks"])
+
+    def _load_releases(self) -> tuple[dict[str, ReleaseInfo], dict[str, str]]:
+        rows = self.index._query_all("releases", self.visible,
+                                     ["release_key", "release_id", "title", "date", "source", "source_url", "tags"])
+        rows.sort(key=lambda row: row["release_id"])
+        releases = {row["release_id"]: ReleaseInfo(row["release_id"], row["title"], row["date"], row["source"],
+                                                   row["source_url"], tuple(row["tags"])) for row in rows}
+        return releases, {row["release_id"]: row["release_key"] for row in rows}
+
+    # Search ------------------------------------------------------------------------------------
+    def candidates(self, question: str, query_vector: np.ndarray, n: int, filters: Filters | None = None,
+                   required=()) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        """The `n` best (chunk_id, score) by vector and by BM25, each searched in Milvus."""
+        expression = self._expression(filters, required)
+        if expression is None:
+            return [], []
+        self.document_frequencies.fetch(tokenize([question])[0])
+        with milvus_errors(self.index.describe()):
+            dense = self.client.search(self.names["chunks"], data=[np.asarray(query_vector, dtype=np.float32)
+                                                                   .reshape(-1).tolist()],
+                                       anns_field="dense", limit=n, filter=expression, output_fields=_CHUNK_FIELDS,
+                                       search_params={"metric_type": "IP"})
+            lexical = self._lexical(question, n, expression)
+        return self._ranking(dense, lambda distance: distance), self._ranking(lexical, abs)
+
+    def _lexical(self, question: str, n: int, expression: str):
+        if not tokenize([question])[0]:
+            return [[]]
+        return self.client.search(self.names["chunks"], data=[question], anns_field="sparse", limit=n,
+                                  filter=expression, output_fields=_CHUNK_FIELDS,
+                                  search_params={"metric_type": "BM25"})
+
+    def _ranking(self, result, score) -> list[tuple[int, float]]:
+        ranking = []
+        for hit in result[0]:
+            entity = hit["entity"]
+            chunk_id = int(hit["id"] if "id" in hit else hit["chunk_id"])
+            self._chunks[chunk_id] = StoredChunk(chunk_id, entity["release_id"], int(entity["paragraph"]),
+                                                 int(entity["char_start"]), int(entity["char_end"]))
+            ranking.append((chunk_id, float(score(hit["distance"]))))
+        ranking.sort(key=lambda item: -item[1])  # Milvus Lite gives BM25 as negative distances
+        return ranking
+
+    def _expression(self, filters: Filters | None, required) -> str | None:
+        """The rows to search as a Milvus boolean expression; None when nothing can match."""
+        parts = [self.visible]
+        if filters is not None and not filters.is_empty():
+            if filters.date_from:
+                parts.append(f"date >= {quoted(filters.date_from)}")
+            if filters.date_to:
+                parts.append(f"date <= {quoted(filters.date_to)}")
+            if filters.release_prefix and not _LIKE_UNSAFE & set(filters.release_prefix):
+                parts.append(f"release_id like {quoted(filters.release_prefix + '%')}")
+            if filters.source and not _LIKE_UNSAFE & set(filters.source):
+                parts.append(f"source_key like {quoted('%' + filters.source.lower() + '%')}")
+            if _LIKE_UNSAFE & set((filters.release_prefix or "") + (filters.source or "")):
+                admitted = [r for r, info in self.releases.items() if filters.admits(info)]
+                parts.append(f"release_id in {admitted!r}")
+        if required:
+            naming = self._releases_naming(required)
+            if not naming:
+                return None
+            parts.append(f"release_id in {sorted(naming)!r}")
+        return " and ".join(f"({part})" for part in parts)
+
+    def _releases_naming(self, required) -> set[str]:
+        """Releases holding every required entity, each in one of its spellings (BM25 tokens)."""
+        releases = None
+        with milvus_errors(self.index.describe()):
+            for spellings in required:
+                holding = set()
+                for tokens in spellings:
+                    if not tokens:
+                        continue
+                    match = " and ".join(f"TEXT_MATCH(text, {quoted(token)})" for token in tokens)
+                    rows = self.client.query(self.names["chunks"], filter=f"({self.visible}) and {match}",
+                                             output_fields=["release_id"], limit=_MAX_NAMING_ROWS)
+                    holding.update(row["release_id"] for row in rows)
+                releases = holding if releases is None else releases & holding
+        return releases or set()
+
+    # Records -----------------------------------------------------------------------------------
+    def chunk(self, chunk_id: int) -> StoredChunk:
+        if chunk_id not in self._chunks:
+            rows = self._query("chunks", f"chunk_id == {int(chunk_id)}", _CHUNK_FIELDS)
+            if not rows:
+                raise KeyError(f"chunk {chunk_id} is not in {self.index.describe()}")
+            row = rows[0]
+            self._chunks[chunk_id] = StoredChunk(int(chunk_id), row["release_id"], int(row["paragraph"]),
+                                                 int(row["char_start"]), int(row["char_end"]))
+        return self._chunks[chunk_id]
+
+    def chunk_text(self, chunk_id: int) -> str:
+        chunk = self.chunk(chunk_id)
+        return self.release_text(chunk.release_id)[chunk.char_start:chunk.char_end]
+
+    def _release_text(self, release_id: str) -> str:
+        key = self._keys.get(release_id)
+        rows = self._query("releases", f"release_key == {quoted(key)}", ["text_parts"]) if key else []
+        return "".join(rows[0]["text_parts"]) if rows else ""
+
+    def _release_sentences(self, release_id: str) -> tuple[StoredSentence, ...]:
+        key = self._keys.get(release_id)
+        rows = self._query("sentences", f"release_key == {quoted(key)}",
+                           ["sentence_id", "paragraph", "char_start", "char_end", "entities"]) if key else []
+        rows.sort(key=lambda row: row["char_start"])
+        for row in rows:
+            self._entities[(release_id, row["char_start"])] = row["entities"]
+        return tuple(StoredSentence(int(row["sentence_id"]), release_id, int(row["paragraph"]),
+                                    int(row["char_start"]), int(row["char_end"])) for row in rows)
+
+    def chunk_sentences(self, chunk_id: int) -> list[StoredSentence]:
+        chunk = self.chunk(chunk_id)
+        return [sentence for sentence in self.release_sentences(chunk.release_id)
+                if sentence.char_start >= chunk.char_start and sentence.char_end <= chunk.char_end]
+
+    def sentence_entities(self, release_id: str, start: int, end: int) -> list[Entity]:
+        """Entities tagged at ingest inside [start, end) of a release, offsets relative to `start`."""
+        found = []
+        for sentence in self.release_sentences(release_id):
+            if sentence.char_end <= start or sentence.char_start >= end:
+                continue
+            found += [Entity(s - start, e - start, label)
+                      for s, e, label in self._entities.get((release_id, sentence.char_start), ())
+                      if s >= start and e <= end]
+        return sorted(found, key=lambda entity: entity.start)
+
+    def chunk_holding(self, sentence: StoredSentence) -> int | None:
+        key = self._keys.get(sentence.release_id)
+        if key is None:
+            return None
+        rows = self._query("chunks", f"release_key == {quoted(key)} and char_start <= {sentence.char_start} "
+                           f"and char_end >= {sentence.char_end}", _CHUNK_FIELDS)
+        return min((int(row["chunk_id"]) for row in rows), default=None)
+
+    def sentence_vector_rows(self, sentence_ids: list[int]) -> np.ndarray:
+        ids = [int(i) for i in sentence_ids]
+        rows = self._query("sentences", f"sentence_id in {ids!r}", ["sentence_id", "vector"]) if ids else []
+        vectors = {int(row["sentence_id"]): row["vector"] for row in rows}
+        dimension = int(self.manifest["dimension"])
+        return np.asarray([vectors.get(i, [0.0] * dimension) for i in ids], dtype=np.float32).reshape(-1, dimension)
+
+    def _query(self, collection: str, expression: str, fields: list[str]) -> list[dict]:
+        with milvus_errors(self.index.describe()):
+            return self.client.query(self.names[collection], filter=expression, output_fields=fields)
+
+    def close(self) -> None:
+        pass  # the client is the index's, shared by the snapshots of one process
+
+
+class _TermFrequencies(dict):
+    """Chunks holding each BM25 token, fetched from the terms collection when first asked for."""
+
+    def __init__(self, index: MilvusIndex, state: dict):
+        super().__init__()
+        self._index, self._state, self._asked = index, state, set()
+
+    def fetch(self, terms) -> None:
+        missing = sorted({term for term in terms if term not in self._asked})
+        if missing:
+            with milvus_errors(self._index.describe()):
+                self.update(term_frequencies(self._index, self._state, missing))
+            self._asked.update(missing)
+
+    def get(self, term, default=None):
+        if term not in self._asked:
+            self.fetch([term])
+        return super().get(term, default)
