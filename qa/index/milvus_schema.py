@@ -5,7 +5,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from qa.errors import QAError
-from qa.language.lexicon import BM25_STOPWORDS
 
 # Milvus wants a vector field in every collection: the metadata collections hold this one.
 PLACEHOLDER_VECTOR = [0.0, 0.0]
@@ -13,10 +12,11 @@ TEXT_PART_CHARS = 16_000  # a VARCHAR holds 65,535 bytes: 16,000 characters of a
 _MAX_TEXT_PARTS = 128  # 2,048,000 characters, above settings.max_chars
 _ID = 2048  # release ids, keys and paths
 _LONG = 65_535
-# BM25 in Milvus: words lower-cased, the same stop words and English (Snowball) stemmer as bm25s.
-ANALYZER = {"tokenizer": "standard",
-            "filter": ["lowercase", {"type": "stop", "stop_words": sorted(BM25_STOPWORDS)},
-                       {"type": "stemmer", "language": "english"}]}
+# BM25 in Milvus runs over the tokens of qa.index.bm25.tokenize (bm25s's stop words and
+# English stemmer), written space-separated: both stores then rank alike. (Milvus Lite 3.2.2
+# ignores an analyzer's filters: "vaccines" did not match "vaccine" with the stemmer filter set.)
+ANALYZER = {"tokenizer": "standard"}
+BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, as the index folder's BM25
 
 
 def collection_names(name: str) -> dict[str, str]:
@@ -84,15 +84,16 @@ def _chunks(schema, index_params, DataType, dimension: int) -> None:
     schema.add_field("source_key", DataType.VARCHAR, max_length=_ID)  # lower-cased, for "like" filters
     for name in ("paragraph", "char_start", "char_end"):
         schema.add_field(name, DataType.INT64)
-    schema.add_field("text", DataType.VARCHAR, max_length=_LONG, enable_analyzer=True, enable_match=True,
+    schema.add_field("tokens", DataType.VARCHAR, max_length=_LONG, enable_analyzer=True, enable_match=True,
                      analyzer_params=ANALYZER)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
-    schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25, input_field_names=["text"],
+    schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25, input_field_names=["tokens"],
                                  output_field_names=["sparse"]))
     # Exact search (FLAT) like the index folder's; docs/scaling.md gives the index for millions.
     index_params.add_index("dense", index_type="FLAT", metric_type="IP")
-    index_params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+    index_params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                           params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
 
 
 def _sentences(schema, index_params, DataType, dimension: int) -> None:

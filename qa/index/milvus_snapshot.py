@@ -14,7 +14,7 @@ import numpy as np
 
 from qa.index.bm25 import tokenize
 from qa.index.filters import Filters
-from qa.index.milvus_schema import milvus_errors, quoted, visible
+from qa.index.milvus_schema import BM25_K1, milvus_errors, quoted, visible
 from qa.index.milvus_store import MilvusIndex, term_frequencies
 from qa.index.snapshot import ReleaseInfo, StoredChunk, StoredSentence
 from qa.ingest.entities import Entity
@@ -73,19 +73,21 @@ class MilvusSnapshot:
         expression = self._expression(filters, required)
         if expression is None:
             return [], []
-        self.document_frequencies.fetch(tokenize([question])[0])
+        tokens = tokenize([question])[0]
+        self.document_frequencies.fetch(tokens)
         with milvus_errors(self.index.describe()):
             dense = self.client.search(self.names["chunks"], data=[np.asarray(query_vector, dtype=np.float32)
                                                                    .reshape(-1).tolist()],
                                        anns_field="dense", limit=n, filter=expression, output_fields=_CHUNK_FIELDS,
                                        search_params={"metric_type": "IP"})
-            lexical = self._lexical(question, n, expression)
-        return self._ranking(dense, lambda distance: distance), self._ranking(lexical, abs)
+            lexical = self._lexical(tokens, n, expression)
+        # Milvus Lite gives BM25 as negative distances, and Milvus's BM25 is bm25s's times (k1 + 1).
+        return self._ranking(dense, float), self._ranking(lexical, lambda distance: abs(distance) / (1 + BM25_K1))
 
-    def _lexical(self, question: str, n: int, expression: str):
-        if not tokenize([question])[0]:
+    def _lexical(self, tokens: list[str], n: int, expression: str):
+        if not tokens:
             return [[]]
-        return self.client.search(self.names["chunks"], data=[question], anns_field="sparse", limit=n,
+        return self.client.search(self.names["chunks"], data=[" ".join(tokens)], anns_field="sparse", limit=n,
                                   filter=expression, output_fields=_CHUNK_FIELDS,
                                   search_params={"metric_type": "BM25"})
 
@@ -97,7 +99,7 @@ class MilvusSnapshot:
             self._chunks[chunk_id] = StoredChunk(chunk_id, entity["release_id"], int(entity["paragraph"]),
                                                  int(entity["char_start"]), int(entity["char_end"]))
             ranking.append((chunk_id, float(score(hit["distance"]))))
-        ranking.sort(key=lambda item: -item[1])  # Milvus Lite gives BM25 as negative distances
+        ranking.sort(key=lambda item: (-item[1], item[0]))
         return ranking
 
     def _expression(self, filters: Filters | None, required) -> str | None:
@@ -131,7 +133,7 @@ class MilvusSnapshot:
                 for tokens in spellings:
                     if not tokens:
                         continue
-                    match = " and ".join(f"TEXT_MATCH(text, {quoted(token)})" for token in tokens)
+                    match = " and ".join(f"TEXT_MATCH(tokens, {quoted(token)})" for token in tokens)
                     rows = self.client.query(self.names["chunks"], filter=f"({self.visible}) and {match}",
                                              output_fields=["release_id"], limit=_MAX_NAMING_ROWS)
                     holding.update(row["release_id"] for row in rows)

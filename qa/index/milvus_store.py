@@ -31,6 +31,7 @@ from qa.index.writer import build_manifest, release_row_values
 
 STATE_KEY = "state"
 _DELETE_BATCH = 4096
+_MAX_TOKEN_CHARS = 16_000  # a VARCHAR's 65,535 bytes, for any script
 
 
 class MilvusIndex:
@@ -192,13 +193,12 @@ class MilvusIndex:
             key = release_key(generation, release.release_id)
             common = {"release_key": key, "release_id": release.release_id, "generation": generation}
             chunk_rows, texts = [], [f"{item.title_prefix}\n{chunk.text}" for chunk in item.chunks]
-            for chunk, vector, text in zip(item.chunks, item.chunk_vectors, texts):
+            for chunk, vector, tokens in zip(item.chunks, item.chunk_vectors, tokenize(texts) if texts else []):
                 chunk_rows.append({**common, "chunk_id": ids["chunk"], "date": release.date,
                                    "source_key": (release.source or "").lower()[:1000], "paragraph": chunk.paragraph,
                                    "char_start": chunk.char_start, "char_end": chunk.char_end,
-                                   "text": text, "dense": [float(x) for x in vector]})
+                                   "tokens": " ".join(tokens)[:_MAX_TOKEN_CHARS], "dense": [float(x) for x in vector]})
                 ids["chunk"] += 1
-            for tokens in tokenize(texts) if texts else []:
                 added_terms.update(set(tokens))
             sentence_rows = []
             for start, end, paragraph in item.sentences():
@@ -229,9 +229,8 @@ class MilvusIndex:
         if not rebuild:
             for first in range(0, len(retired), _DELETE_BATCH):
                 keys = retired[first:first + _DELETE_BATCH]
-                rows = self._query_all("chunks", f"release_key in {keys!r}", ["text"])
-                for tokens in tokenize([row["text"] for row in rows]) if rows else []:
-                    removed.update(set(tokens))
+                for row in self._query_all("chunks", f"release_key in {keys!r}", ["tokens"]):
+                    removed.update(set(row["tokens"].split()))
         changed = sorted(set(added) | set(removed))
         current = {} if rebuild else term_frequencies(self, state, changed)
         rows = [{"term_key": f"{generation}:{term}", "term": term, "generation": generation,
@@ -272,6 +271,7 @@ def connect(uri: str):
         from pymilvus import MilvusClient
         # Its RPC errors are logged before they are raised; they reach the user as one QAError line.
         logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # Milvus Lite: "AllocTimestamp not implemented"
     except ImportError:
         raise QAError("the Milvus store needs pymilvus and milvus-lite: pip install 'releaseqa[scale]'") from None
     if not uri.startswith(("http://", "https://", "tcp://")):
