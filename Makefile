@@ -7,7 +7,7 @@ PYTHON := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e ".[test]"
+	$(PYTHON) -m pip install --quiet -e ".[test,scale]"
 	touch $@
 
 # The web app on the sample corpus; the index is built on first launch.

@@ -73,7 +73,10 @@ class StoreLocation:
             from qa.index.snapshot import IndexSnapshot
 
             return IndexSnapshot.open(self.target, live)
-        return self.milvus().open_snapshot()
+        from qa.index.milvus_snapshot import MilvusSnapshot
+
+        index = self.milvus()
+        return MilvusSnapshot(index, index.state())
 
     def stamp(self) -> tuple | None:
         """What changes when an ingest switches the live generation: cheap enough per question."""

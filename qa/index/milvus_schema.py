@@ -12,11 +12,9 @@ TEXT_PART_CHARS = 16_000  # a VARCHAR holds 65,535 bytes: 16,000 characters of a
 _MAX_TEXT_PARTS = 128  # 2,048,000 characters, above settings.max_chars
 _ID = 2048  # release ids, keys and paths
 _LONG = 65_535
-# BM25 in Milvus runs over the tokens of qa.index.bm25.tokenize (bm25s's stop words and
-# English stemmer), written space-separated: both stores then rank alike. (Milvus Lite 3.2.2
-# ignores an analyzer's filters: "vaccines" did not match "vaccine" with the stemmer filter set.)
+# The BM25 tokens (qa.index.bm25.tokenize), space-separated, for TEXT_MATCH filters; the
+# standard tokenizer splits them back as they were.
 ANALYZER = {"tokenizer": "standard"}
-BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, as the index folder's BM25
 
 
 def collection_names(name: str) -> dict[str, str]:
@@ -76,8 +74,6 @@ def _common(schema, DataType) -> None:
 
 
 def _chunks(schema, index_params, DataType, dimension: int) -> None:
-    from pymilvus import Function, FunctionType
-
     schema.add_field("chunk_id", DataType.INT64, is_primary=True)
     _common(schema, DataType)
     schema.add_field("date", DataType.VARCHAR, max_length=10, nullable=True)
@@ -86,14 +82,13 @@ def _chunks(schema, index_params, DataType, dimension: int) -> None:
         schema.add_field(name, DataType.INT64)
     schema.add_field("tokens", DataType.VARCHAR, max_length=_LONG, enable_analyzer=True, enable_match=True,
                      analyzer_params=ANALYZER)
-    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)  # BM25 weights (qa.index.sparse_bm25)
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
-    schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25, input_field_names=["tokens"],
-                                 output_field_names=["sparse"]))
     # Exact search (FLAT) like the index folder's; docs/scaling.md gives the index for millions.
     index_params.add_index("dense", index_type="FLAT", metric_type="IP")
-    index_params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                           params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
+    # Milvus's own BM25 function is not used: Milvus Lite 3.2.2 scored a release added by a
+    # later ingest with its segment's statistics alone (docs/scaling.md).
+    index_params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
 
 
 def _sentences(schema, index_params, DataType, dimension: int) -> None:

@@ -1,7 +1,8 @@
 """A read-only view of one generation of a Milvus index, with the methods of `IndexSnapshot`.
 
-Search runs in Milvus: the dense list on the chunk vectors, the lexical list with Milvus's
-BM25 full-text search, both within the filters written as Milvus boolean expressions. The
+Search runs in Milvus: the dense list on the chunk vectors, the lexical list on BM25 sparse
+vectors (qa.index.sparse_bm25: the question's idf weights against each chunk's term weights),
+both within the filters written as Milvus boolean expressions. The
 release metadata is read once; texts, sentences and document frequencies when a question
 needs them, and kept in small caches.
 """
@@ -14,9 +15,10 @@ import numpy as np
 
 from qa.index.bm25 import tokenize
 from qa.index.filters import Filters
-from qa.index.milvus_schema import BM25_K1, milvus_errors, quoted, visible
+from qa.index.milvus_schema import milvus_errors, quoted, visible
 from qa.index.milvus_store import MilvusIndex, term_frequencies
 from qa.index.snapshot import ReleaseInfo, StoredChunk, StoredSentence
+from qa.index.sparse_bm25 import query_weights
 from qa.ingest.entities import Entity
 
 _CHUNK_FIELDS = ["chunk_id", "release_id", "paragraph", "char_start", "char_end"]
@@ -28,7 +30,8 @@ class MilvusSnapshot:
     """Everything a query needs from one generation of a Milvus index.
 
     Example:
-        snapshot = MilvusIndex("/tmp/x.db").open_snapshot()
+        index = MilvusIndex("/tmp/x.db")
+        snapshot = MilvusSnapshot(index, index.state())
         dense, lexical = snapshot.candidates("Who co-chaired?", vector, 20)
     """
 
@@ -81,24 +84,23 @@ class MilvusSnapshot:
                                        anns_field="dense", limit=n, filter=expression, output_fields=_CHUNK_FIELDS,
                                        search_params={"metric_type": "IP"})
             lexical = self._lexical(tokens, n, expression)
-        # Milvus Lite gives BM25 as negative distances, and Milvus's BM25 is bm25s's times (k1 + 1).
-        return self._ranking(dense, float), self._ranking(lexical, lambda distance: abs(distance) / (1 + BM25_K1))
+        return self._ranking(dense), self._ranking(lexical)
 
     def _lexical(self, tokens: list[str], n: int, expression: str):
-        if not tokens:
+        weights = query_weights(tokens, self.document_frequencies, self.chunk_count)
+        if not weights:
             return [[]]
-        return self.client.search(self.names["chunks"], data=[" ".join(tokens)], anns_field="sparse", limit=n,
-                                  filter=expression, output_fields=_CHUNK_FIELDS,
-                                  search_params={"metric_type": "BM25"})
+        return self.client.search(self.names["chunks"], data=[weights], anns_field="sparse", limit=n,
+                                  filter=expression, output_fields=_CHUNK_FIELDS, search_params={"metric_type": "IP"})
 
-    def _ranking(self, result, score) -> list[tuple[int, float]]:
+    def _ranking(self, result) -> list[tuple[int, float]]:
         ranking = []
         for hit in result[0]:
             entity = hit["entity"]
             chunk_id = int(hit["id"] if "id" in hit else hit["chunk_id"])
             self._chunks[chunk_id] = StoredChunk(chunk_id, entity["release_id"], int(entity["paragraph"]),
                                                  int(entity["char_start"]), int(entity["char_end"]))
-            ranking.append((chunk_id, float(score(hit["distance"]))))
+            ranking.append((chunk_id, float(hit["distance"])))
         ranking.sort(key=lambda item: (-item[1], item[0]))
         return ranking
 

@@ -1,6 +1,7 @@
 """The index in Milvus: a Milvus Lite file, a standalone server or a cluster, one API.
 
-One index is five collections, `{name}_chunks` (dense vector, BM25 full text, filter fields),
+One index is five collections, `{name}_chunks` (dense vector, BM25 sparse vector, its tokens
+for TEXT_MATCH, filter fields),
 `{name}_sentences` (sentence vectors, entities), `{name}_releases` (metadata and text),
 `{name}_terms` (document frequencies of the BM25 tokens) and `{name}_state` (the manifest).
 Every row carries the generation that wrote it. Readers see rows with
@@ -11,7 +12,7 @@ replaced. A crash before the switch leaves rows nobody reads, removed by the nex
 Example:
     index = MilvusIndex("/tmp/x.db")            # or MilvusIndex("http://host:19530")
     index.write(prepared, drop=[], rebuild=False, model="...", dimension=384, chunking=chunking)
-    snapshot = index.open_snapshot()
+    snapshot = MilvusSnapshot(index, index.state())     # qa.index.milvus_snapshot
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from qa.errors import IndexNotFoundError, QAError
 from qa.index.bm25 import tokenize
 from qa.index.manifest import check_format
+from qa.index.sparse_bm25 import document_weights
 from qa.index.milvus_schema import (PLACEHOLDER_VECTOR, TEXT_PART_CHARS, collection_names, create_collections,
                                     milvus_errors, release_key, visible)
 from qa.index.writer import build_manifest, release_row_values
@@ -90,11 +92,6 @@ class MilvusIndex:
             rows = self.client.query(self.names["state"], filter=f'key == "{STATE_KEY}"', output_fields=["value"])
         return dict(rows[0]["value"]) if rows else {}
 
-    def open_snapshot(self):
-        from qa.index.milvus_snapshot import MilvusSnapshot
-
-        return MilvusSnapshot(self, self.state())
-
     def stored_releases(self) -> dict[str, tuple[str, str]]:
         """release_id -> (content_hash, origin) of the live releases."""
         if not self.exists():
@@ -136,15 +133,22 @@ class MilvusIndex:
             retired = sorted(live_keys.values()) if rebuild else sorted(live_keys[r] for r in drop if r in live_keys)
             ids = {"chunk": state["next_chunk_id"], "sentence": state["next_sentence_id"]}
             counts = self._counts_without(state, retired, rebuild)
-            changed_terms = self._insert(prepared, generation, ids, counts)
-            self._write_terms(state, generation, retired, prepared, changed_terms, rebuild)
+            removed = [] if rebuild else self._tokens_of(retired)
+            tokenized = [tokenize([f"{item.title_prefix}\n{chunk.text}" for chunk in item.chunks]) if item.chunks
+                         else [] for item in prepared]
+            token_total = ((0 if rebuild else state.get("token_total", 0)) - sum(map(len, removed))
+                           + sum(len(tokens) for chunks in tokenized for tokens in chunks))
+            chunks_after = counts["chunks"] + sum(len(item.chunks) for item in prepared)
+            average_length = token_total / max(1, chunks_after)
+            added = self._insert(prepared, tokenized, average_length, generation, ids, counts)
+            self._write_terms(state, generation, removed, added, rebuild)
             for collection in self.names.values():
                 self.client.flush(collection)
             previous = None if rebuild else state["manifest"]
             manifest = build_manifest(model, dimension, chunking, counts, previous)
             new_state = {"live": generation, "floor": generation if rebuild else state["floor"],
                          "retired": [] if rebuild else retired, "next_chunk_id": ids["chunk"],
-                         "next_sentence_id": ids["sentence"], "manifest": manifest}
+                         "next_sentence_id": ids["sentence"], "token_total": token_total, "manifest": manifest}
             self._put_state(new_state)  # the switch: readers see the new generation from here on
             self._remove_unreadable(new_state)
 
@@ -185,19 +189,31 @@ class MilvusIndex:
                 counts["sentences"] -= row["sentence_count"]
         return counts
 
-    def _insert(self, prepared, generation: int, ids: dict, counts: dict) -> Counter:
+    def _tokens_of(self, release_keys: list[str]) -> list[list[str]]:
+        """The BM25 tokens of every chunk of these releases."""
+        found = []
+        for first in range(0, len(release_keys), _DELETE_BATCH):
+            keys = release_keys[first:first + _DELETE_BATCH]
+            found += [row["tokens"].split() for row in self._query_all("chunks", f"release_key in {keys!r}",
+                                                                        ["tokens"])]
+        return found
+
+    def _insert(self, prepared, tokenized, average_length: float, generation: int, ids: dict,
+                counts: dict) -> Counter:
         """Rows of each prepared release; returns the document frequency each adds per token."""
         added_terms: Counter = Counter()
-        for item in prepared:
+        for item, chunk_tokens in zip(prepared, tokenized):
             release = item.release
             key = release_key(generation, release.release_id)
             common = {"release_key": key, "release_id": release.release_id, "generation": generation}
-            chunk_rows, texts = [], [f"{item.title_prefix}\n{chunk.text}" for chunk in item.chunks]
-            for chunk, vector, tokens in zip(item.chunks, item.chunk_vectors, tokenize(texts) if texts else []):
+            chunk_rows = []
+            for chunk, vector, tokens in zip(item.chunks, item.chunk_vectors, chunk_tokens):
                 chunk_rows.append({**common, "chunk_id": ids["chunk"], "date": release.date,
                                    "source_key": (release.source or "").lower()[:1000], "paragraph": chunk.paragraph,
                                    "char_start": chunk.char_start, "char_end": chunk.char_end,
-                                   "tokens": " ".join(tokens)[:_MAX_TOKEN_CHARS], "dense": [float(x) for x in vector]})
+                                   "tokens": " ".join(tokens)[:_MAX_TOKEN_CHARS],
+                                   "sparse": document_weights(tokens, average_length),
+                                   "dense": [float(x) for x in vector]})
                 ids["chunk"] += 1
                 added_terms.update(set(tokens))
             sentence_rows = []
@@ -222,15 +238,12 @@ class MilvusIndex:
             counts["sentences"] += len(sentence_rows)
         return added_terms
 
-    def _write_terms(self, state: dict, generation: int, retired: list[str], prepared, added: Counter,
+    def _write_terms(self, state: dict, generation: int, removed_chunks: list[list[str]], added: Counter,
                      rebuild: bool) -> None:
         """Document frequency rows, generation `generation`, for every token whose count changed."""
         removed: Counter = Counter()
-        if not rebuild:
-            for first in range(0, len(retired), _DELETE_BATCH):
-                keys = retired[first:first + _DELETE_BATCH]
-                for row in self._query_all("chunks", f"release_key in {keys!r}", ["tokens"]):
-                    removed.update(set(row["tokens"].split()))
+        for tokens in removed_chunks:
+            removed.update(set(tokens))
         changed = sorted(set(added) | set(removed))
         current = {} if rebuild else term_frequencies(self, state, changed)
         rows = [{"term_key": f"{generation}:{term}", "term": term, "generation": generation,
