@@ -24,6 +24,7 @@ from qa.ingest.entities import Entity
 _CHUNK_FIELDS = ["chunk_id", "release_id", "paragraph", "char_start", "char_end"]
 _LIKE_UNSAFE = set('%_"\\')
 _MAX_NAMING_ROWS = 16_384
+_CHUNK_CACHE = 200_000  # chunk records kept from search results
 
 
 class MilvusSnapshot:
@@ -97,6 +98,8 @@ class MilvusSnapshot:
         ranking = []
         for hit in result[0]:
             entity = hit["entity"]
+            if len(self._chunks) > _CHUNK_CACHE:
+                self._chunks.clear()
             chunk_id = int(hit["id"] if "id" in hit else hit["chunk_id"])
             self._chunks[chunk_id] = StoredChunk(chunk_id, entity["release_id"], int(entity["paragraph"]),
                                                  int(entity["char_start"]), int(entity["char_end"]))

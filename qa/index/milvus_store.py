@@ -33,6 +33,7 @@ from qa.index.writer import build_manifest, release_row_values
 
 STATE_KEY = "state"
 _DELETE_BATCH = 4096
+_CONNECT_TIMEOUT = 10.0  # seconds to reach a Milvus server
 _MAX_TOKEN_CHARS = 16_000  # a VARCHAR's 65,535 bytes, for any script
 
 
@@ -141,7 +142,7 @@ class MilvusIndex:
             chunks_after = counts["chunks"] + sum(len(item.chunks) for item in prepared)
             average_length = token_total / max(1, chunks_after)
             added = self._insert(prepared, tokenized, average_length, generation, ids, counts)
-            self._write_terms(state, generation, removed, added, rebuild)
+            changed_terms = self._write_terms(state, generation, removed, added, rebuild)
             for collection in self.names.values():
                 self.client.flush(collection)
             previous = None if rebuild else state["manifest"]
@@ -151,6 +152,9 @@ class MilvusIndex:
                          "next_sentence_id": ids["sentence"], "token_total": token_total, "manifest": manifest}
             self._put_state(new_state)  # the switch: readers see the new generation from here on
             self._remove_unreadable(new_state)
+            for first in range(0, len(changed_terms), _DELETE_BATCH):  # their older counts
+                terms = changed_terms[first:first + _DELETE_BATCH]
+                self.client.delete(self.names["terms"], filter=f"term in {terms!r} and generation < {generation}")
 
     def _put_state(self, state: dict) -> None:
         self.client.upsert(self.names["state"], [{"key": STATE_KEY, "value": state, "placeholder": PLACEHOLDER_VECTOR}])
@@ -239,7 +243,7 @@ class MilvusIndex:
         return added_terms
 
     def _write_terms(self, state: dict, generation: int, removed_chunks: list[list[str]], added: Counter,
-                     rebuild: bool) -> None:
+                     rebuild: bool) -> list[str]:
         """Document frequency rows, generation `generation`, for every token whose count changed."""
         removed: Counter = Counter()
         for tokens in removed_chunks:
@@ -251,6 +255,7 @@ class MilvusIndex:
                 for term in changed]
         for first in range(0, len(rows), _DELETE_BATCH):
             self.client.insert(self.names["terms"], rows[first:first + _DELETE_BATCH])
+        return changed
 
     def _query_all(self, collection: str, expression: str, fields: list[str]) -> list[dict]:
         self.client.load_collection(self.names[collection])
@@ -291,7 +296,8 @@ def connect(uri: str):
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
     with milvus_errors(f"Milvus at {uri!r}"):
         try:
-            return MilvusClient(uri)
+            return MilvusClient(uri) if not uri.startswith(("http://", "https://", "tcp://")) else (
+                MilvusClient(uri, timeout=_CONNECT_TIMEOUT))
         except Exception as error:
             if "Open local milvus failed" in str(error):
                 raise QAError(f"Milvus Lite database {uri!r} is open in another process (Milvus Lite serves one "

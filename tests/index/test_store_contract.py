@@ -72,6 +72,8 @@ def test_both_stores_hold_the_same_records(tmp_path, small_corpus, fake_embedder
     folder, milvus = snapshots
     assert records(folder) == records(milvus)
     assert folder.manifest["counts"] == milvus.manifest["counts"]
+    milvus.document_frequencies.fetch(list(folder.document_frequencies))
+    assert dict(milvus.document_frequencies) == folder.document_frequencies
     vector = fake_embedder.embed_queries(["Who co-chaired the meeting?"])[0]
     assert all_chunks(folder, vector) == all_chunks(milvus, vector) == list(range(1, folder.chunk_count + 1))
     for chunk_id in all_chunks(folder, vector):
@@ -112,7 +114,7 @@ def test_required_names_limit_the_releases(built, fake_embedder):
     assert snapshot.candidates("Russia", vector, 10, required=[[["nosuchname"]]]) == ([], [])
 
 
-def test_incremental_update_and_removal(built, small_corpus, fake_embedder):
+def test_incremental_update_and_removal(built, small_corpus, fake_embedder, tmp_path):
     first = sorted(small_corpus.glob("asean-md/*.md"))
     changed, removed = first[0], first[1]
     changed.write_text(changed.read_text() + "\n\nA new closing paragraph on fisheries cooperation.\n")
@@ -131,6 +133,13 @@ def test_incremental_update_and_removal(built, small_corpus, fake_embedder):
     assert snapshot.chunk(lexical[0][0]).release_id == updated
     again = ingest(built, [small_corpus], fake_embedder)
     assert (again.added, again.updated, again.removed, len(again.unchanged)) == ([], [], [], 3)
+    # Document frequencies as a fresh build of the same files counts them.
+    fresh = store_settings("faiss", tmp_path / "fresh")
+    ingest(fresh, [small_corpus], fake_embedder)
+    expected = snapshot_of(fresh).document_frequencies
+    frequencies = snapshot.document_frequencies
+    assert {term: frequencies.get(term, 0) for term in expected} == expected
+    assert frequencies.get("nosuchterm", 0) == 0
 
 
 def test_rebuild_replaces_everything(built, small_corpus, fake_embedder):
