@@ -35,7 +35,8 @@ def run_ingest(args) -> int:
 
     settings = Settings.from_env(**_where(args), model=args.model, precision=args.precision,
                                  max_chars=args.max_chars)
-    report = Ingestor(settings, progress=not args.quiet).run(args.paths, rebuild=args.rebuild)
+    report = Ingestor(settings, progress=not args.quiet, engine=args.engine,
+                      ray_address=args.ray_address).run(args.paths, rebuild=args.rebuild)
     for warning in report.warnings:
         print(f"qa: warning: {warning}", file=sys.stderr)
     for note in report.notes:

@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print the report as one JSON object")
     ingest.add_argument("--max-chars", type=int, metavar="N",
                         help="largest release text accepted, in characters (default: QA_MAX_UPLOAD_CHARS or 2000000)")
+    ingest.add_argument("--engine", choices=["local", "ray"], default="local",
+                        help="where files are read and releases embedded: this process (default) or Ray workers "
+                             "(pip install 'releaseqa[scale]')")
+    ingest.add_argument("--ray-address", metavar="ADDR",
+                        help="with --engine ray: the Ray cluster to join, host:port or ray://host:10001 "
+                             "(default: start Ray on this machine)")
 
     ask = commands.add_parser("ask", help="answer a question from the index")
     ask.add_argument("question", metavar="QUESTION")

@@ -73,7 +73,9 @@ class Ingestor:
     """
 
     def __init__(self, settings: Settings, embedder=None, reader: ReleaseReader | None = None,
-                 progress: bool = True):
+                 progress: bool = True, engine: str = "local", ray_address: str | None = None):
+        if engine not in ("local", "ray"):
+            raise IngestError(f"unknown ingest engine {engine!r}; use local or ray")
         self.settings = settings
         self.location = StoreLocation.of(settings)
         # The index folder's store; a Milvus index is written by qa.index.milvus_store.
@@ -82,13 +84,20 @@ class Ingestor:
         self.reader = reader or ReleaseReader(max_chars=settings.max_chars)
         self.progress = progress
         self._embedder = embedder
+        # engine "ray": Ray workers read the files and chunk, tag and embed the releases, each with
+        # its own model (not `embedder`; qa/ingest/ray_engine.py); planning and writing stay here.
+        self.ray = None
+        if engine == "ray":
+            from qa.ingest.ray_engine import RayEngine
+
+            self.ray = RayEngine(settings, address=ray_address, progress=progress)
 
     def run(self, paths: Sequence[str | Path], rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()
         missing = [str(path) for path in paths if not Path(path).exists()]
         if missing and len(missing) == len(paths):
             raise IngestError(f"nothing to ingest: {', '.join(missing)} not found")
-        result = self.reader.read(list(paths), progress=self.progress)
+        result = self.ray.read(list(paths)) if self.ray else self.reader.read(list(paths), progress=self.progress)
         report = IngestReport(errors=list(result.errors), notes=[str(note) for note in result.notes])
         with (self.store or self.milvus).locked():
             live = self._live(rebuild, report) if self.store else self._milvus_live(rebuild)
@@ -102,7 +111,7 @@ class Ingestor:
                 return report
             if to_embed or report.removed or rebuild:
                 chunking = self._chunking(manifest)
-                prepared = self._prepare(to_embed, chunking, report)
+                prepared = self._prepare(to_embed, chunking, report, model_name)
                 drop, dimension = report.removed + report.updated, self._embedder_dimension(manifest)
                 if self.milvus is not None:
                     self.milvus.write(prepared, drop, rebuild, model_name, dimension, chunking, self.progress)
@@ -224,10 +233,12 @@ class Ingestor:
                 bar.update(len(group))
 
     def _prepare(self, releases: list[Release], chunking: ChunkingSettings,
-                 report: IngestReport) -> list[PreparedRelease]:
+                 report: IngestReport, model_name: str | None = None) -> list[PreparedRelease]:
         """Chunks and vectors for each release, embedded in batches under one progress bar."""
         if not releases:
             return []
+        if self.ray is not None:  # the same work on Ray workers; a release that fails is reported and left out
+            return self.ray.prepare(releases, chunking, model_name or self._model_name(None), report)
         chunker = Chunker(self.embedder.count_tokens, chunking)
         prepared = [PreparedRelease.from_chunks(release, chunker)
                     for release in tqdm(releases, desc="chunking releases", unit="release", disable=not self.progress)]

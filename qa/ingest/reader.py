@@ -36,6 +36,10 @@ _JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a num
                bool: "a boolean", type(None): "null"}
 
 
+# One file's (release, JSONL line number or None) pairs, errors and notes, as `read_file` returns them.
+FileRead = tuple[list[tuple[Release, int | None]], list[ReadError], list[ReadError]]
+
+
 @dataclass(frozen=True)
 class ReadResult:
     """What one `ReleaseReader.read` call found."""
@@ -48,7 +52,8 @@ class ReadResult:
 
 
 class ReleaseReader:
-    """Reads files and folders of press releases; `read` is the only entry point.
+    """Reads files and folders of press releases; `read` is the entry point (`iter_files`,
+    `read_file` and `collect` are its steps, for readers that spread files over processes).
 
     Example:
         result = ReleaseReader().read(["corpus/"], progress=True)
@@ -68,12 +73,26 @@ class ReleaseReader:
     def read(self, paths: Sequence[str | Path], progress: bool = False) -> ReadResult:
         """Read every supported file under `paths`; a folder is walked recursively, sorted."""
         files, errors = self._walk(paths)
+        reads = (self.read_file(file, root, progress) for file, root in
+                 tqdm(files, desc="reading releases", unit="file", disable=not progress, file=sys.stderr))
+        return self.collect(paths, files, errors, reads)
+
+    def read_file(self, file: Path, root: Path, progress: bool = False) -> FileRead:
+        """One file's releases (with their JSONL line numbers), errors and notes; `read` joins them."""
+        found, errors = self._read_file(file, root, progress)
+        notes, self._notes = self._notes, []
+        return found, errors, notes
+
+    def collect(self, paths: Sequence[str | Path], files: list[tuple[Path, Path]], errors: list[ReadError],
+                reads: Iterable[FileRead]) -> ReadResult:
+        """The ReadResult of `files` (from `_walk(paths)`, with its `errors`) given each file's
+        `read_file`, in the same order: later repeats of a release id are reported and dropped."""
         releases: list[Release] = []
+        notes: list[ReadError] = []
         first_seen: dict[str, str] = {}  # release_id -> where it was first read
-        for file, root in tqdm(files, desc="reading releases", unit="file", disable=not progress,
-                               file=sys.stderr):
-            found, file_errors = self._read_file(file, root, progress)
+        for (found, file_errors, file_notes), (file, _) in zip(reads, files):  # reads first: its bar closes
             errors.extend(file_errors)
+            notes.extend(file_notes)
             for release, line in found:
                 place = _place(file, line)
                 if release.release_id in first_seen and not is_file_identified(release):
@@ -83,7 +102,6 @@ class ReleaseReader:
                     continue
                 first_seen[release.release_id] = place
                 releases.append(release)
-        notes, self._notes = self._notes, []
         return ReadResult(releases, errors, [str(file) for file, _ in files],
                           [str(_absolute(path)) for path in _as_list(paths)], notes)
 
