@@ -137,6 +137,7 @@ FLAT_NAMES = {
 ENVIRONMENT_VARIABLES = {
     "index_dir": "QA_INDEX",
     "store": "QA_STORE",
+    "milvus_token": "QA_MILVUS_TOKEN",
     "model": "QA_MODEL",
     "device": "QA_DEVICE",
     "precision": "QA_PRECISION",
@@ -174,6 +175,7 @@ class Settings:
     # Where the index lives: "faiss:DIR" (the default, at index_dir), "milvus-lite:PATH.db" or
     # "milvus://HOST:PORT" (qa.index.location; docs/scaling.md). None: faiss at index_dir.
     store: str | None = None
+    milvus_token: str | None = field(default=None, repr=False)  # Milvus server sign-in: "user:password" or an API key
     corpus_dir: Path = Path("corpus")
     model: str | None = None  # None: the index's own model, or DEFAULT_MODEL for a new index
     device: str = "cpu"

@@ -40,9 +40,10 @@ _MAX_TOKEN_CHARS = 16_000  # a VARCHAR's 65,535 bytes, for any script
 class MilvusIndex:
     """One index in Milvus, read by `open_snapshot` and written by `write`."""
 
-    def __init__(self, uri: str, name: str = "releaseqa"):
+    def __init__(self, uri: str, name: str = "releaseqa", token: str | None = None):
         self.uri = uri
         self.name = name
+        self.token = token
         self.names = collection_names(name)
         self._client = None
 
@@ -57,7 +58,7 @@ class MilvusIndex:
     @property
     def client(self):
         if self._client is None:
-            self._client = connect(self.uri)
+            self._client = connect(self.uri, self.token)
         return self._client
 
     # Reading the state -------------------------------------------------------------------------
@@ -77,7 +78,10 @@ class MilvusIndex:
         return state
 
     def store_spec(self) -> str:
-        return f"milvus-lite:{self.uri}" if self.lite else "milvus://" + self.uri.split("://", 1)[1]
+        if self.lite:
+            return f"milvus-lite:{self.uri}"
+        scheme = "milvus+https://" if self.uri.startswith("https://") else "milvus://"
+        return scheme + self.uri.split("://", 1)[1] + ("" if self.name == "releaseqa" else f"/{self.name}")
 
     def stamp(self) -> tuple:
         """What changes when an ingest switches generations."""
@@ -283,7 +287,7 @@ def term_frequencies(index: MilvusIndex, state: dict, terms: list[str]) -> dict[
     return {term: frequency for term, (_, frequency) in found.items() if frequency > 0}
 
 
-def connect(uri: str):
+def connect(uri: str, token: str | None = None):
     """A MilvusClient; a Milvus Lite file held by another process is a clear error."""
     try:
         from pymilvus import MilvusClient
@@ -297,7 +301,7 @@ def connect(uri: str):
     with milvus_errors(f"Milvus at {uri!r}"):
         try:
             return MilvusClient(uri) if not uri.startswith(("http://", "https://", "tcp://")) else (
-                MilvusClient(uri, timeout=_CONNECT_TIMEOUT))
+                MilvusClient(uri, token=token or "", timeout=_CONNECT_TIMEOUT))
         except Exception as error:
             if "Open local milvus failed" in str(error):
                 raise QAError(f"Milvus Lite database {uri!r} is open in another process (Milvus Lite serves one "

@@ -44,3 +44,16 @@ def test_an_unreachable_server_is_one_line(monkeypatch):
     with pytest.raises(QAError) as raised:
         location.exists()
     assert "127.0.0.1:9" in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_server_index_can_be_named_and_signed_in_to():
+    location = StoreLocation.parse("milvus://db.example:19530/moi_2026")
+    assert (location.target, location.name) == ("http://db.example:19530", "moi_2026")
+    assert location.describe() == "http://db.example:19530/moi_2026"
+    with pytest.raises(ConfigurationError, match="letters, digits and _"):
+        StoreLocation.parse("milvus://db.example:19530/moi-2026")
+    settings = Settings(store="milvus+https://db.example:443", milvus_token="staff:s3cret")
+    location = StoreLocation.of(settings)
+    assert location.target == "https://db.example:443" and location.token == "staff:s3cret"
+    assert "s3cret" not in repr(location)
+    assert location.milvus().store_spec() == "milvus+https://db.example:443"
