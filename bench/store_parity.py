@@ -84,11 +84,16 @@ def main() -> None:
                   for name, settings in stores.items()}
     for path in args.questions:
         questions = load_questions(path)
+        answers = {}
         for name, assistant in assistants.items():
-            scores = Evaluator(assistant).run(questions).scores
+            report = Evaluator(assistant).run(questions)
+            scores = report.overall
+            answers[name] = [(r.answer, r.cited_release_ids, r.retrieved_release_ids) for r in report.results]
             print(f"{path.name} on {name}: {len(questions)} questions, answer accuracy "
                   f"{100 * scores.answer_accuracy:.1f}%, accuracy {100 * scores.accuracy:.1f}%, "
                   f"recall@5 {100 * scores.recall_at_5:.1f}%, recall@10 {100 * scores.recall_at_10:.1f}%", flush=True)
+        same = sum(a == b for a, b in zip(*answers.values()))
+        print(f"{path.name}: {same} of {len(questions)} answers identical in both stores (text, cited releases, releases retrieved)")
     latency_questions = [line.strip() for line in (REPO / "bench" / "latency_questions.txt").read_text().splitlines()
                          if line.strip() and not line.startswith("#")]
     for assistant in assistants.values():  # warm: caches, loaded collections

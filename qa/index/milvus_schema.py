@@ -21,6 +21,11 @@ def collection_names(name: str) -> dict[str, str]:
     return {part: f"{name}_{part}" for part in ("chunks", "sentences", "releases", "terms", "state")}
 
 
+def split_text(text: str) -> list[str]:
+    """A long string as VARCHAR parts (join them to read it back)."""
+    return [text[i:i + TEXT_PART_CHARS] for i in range(0, len(text), TEXT_PART_CHARS)] or [""]
+
+
 def release_key(generation: int, release_id: str) -> str:
     return f"{generation}:{release_id}"
 
@@ -92,11 +97,9 @@ def _chunks(schema, index_params, DataType, dimension: int) -> None:
 
 
 def _sentences(schema, index_params, DataType, dimension: int) -> None:
+    """Sentence vectors, read by id; where each sentence lies is in its release's row."""
     schema.add_field("sentence_id", DataType.INT64, is_primary=True)
     _common(schema, DataType)
-    for name in ("paragraph", "char_start", "char_end"):
-        schema.add_field(name, DataType.INT64)
-    schema.add_field("entities", DataType.JSON)  # [[start, end, label]], offsets in the release text
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
     index_params.add_index("vector", index_type="FLAT", metric_type="IP")
 
@@ -112,8 +115,11 @@ def _releases(schema, index_params, DataType, dimension: int) -> None:
     schema.add_field("content_hash", DataType.VARCHAR, max_length=128)
     schema.add_field("ingested_at", DataType.VARCHAR, max_length=64)
     schema.add_field("tags", DataType.JSON)
-    schema.add_field("text_parts", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=_MAX_TEXT_PARTS,
-                     max_length=_LONG)
+    # The text, and its sentences as JSON ([[id, start, end, paragraph, [[start, end, label] ...]] ...],
+    # entities' offsets in the text), each cut into parts: one read gives a release whole.
+    for name in ("text_parts", "sentence_parts"):
+        schema.add_field(name, DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=_MAX_TEXT_PARTS,
+                         max_length=_LONG)
     schema.add_field("chunk_count", DataType.INT64)
     schema.add_field("sentence_count", DataType.INT64)
     _placeholder(schema, index_params, DataType)

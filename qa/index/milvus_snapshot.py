@@ -9,7 +9,7 @@ needs them, and kept in small caches.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import json
 
 import numpy as np
 
@@ -24,7 +24,10 @@ from qa.ingest.entities import Entity
 _CHUNK_FIELDS = ["chunk_id", "release_id", "paragraph", "char_start", "char_end"]
 _LIKE_UNSAFE = set('%_"\\')
 _MAX_NAMING_ROWS = 16_384
-_CHUNK_CACHE = 200_000  # chunk records kept from search results
+_CHUNK_CACHE = 200_000
+_TIE_MARGIN = 10
+_RELEASE_CACHE = 1024  # releases kept with their text and sentences
+_PREFETCH = 10  # from the top of each list  # chunk records kept from search results
 
 
 class MilvusSnapshot:
@@ -50,9 +53,7 @@ class MilvusSnapshot:
             self.releases, self._keys = self._load_releases()
         self.document_frequencies = _TermFrequencies(index, state)
         self._chunks: dict[int, StoredChunk] = {}
-        self._entities: dict[tuple[str, int], list] = {}  # (release_id, sentence start) -> entities
-        self.release_text = lru_cache(maxsize=512)(self._release_text)
-        self.release_sentences = lru_cache(maxsize=512)(self._release_sentences)
+        self._releases: dict[str, tuple] = {}  # release_id -> (text, sentences, entities by sentence start)
 
     @property
     def location(self) -> str:
@@ -80,12 +81,17 @@ class MilvusSnapshot:
         tokens = tokenize([question])[0]
         self.document_frequencies.fetch(tokens)
         with milvus_errors(self.index.describe()):
+            # A few more than n: equal scores (a passage published twice) are then cut as FAISS cuts them.
             dense = self.client.search(self.names["chunks"], data=[np.asarray(query_vector, dtype=np.float32)
                                                                    .reshape(-1).tolist()],
-                                       anns_field="dense", limit=n, filter=expression, output_fields=_CHUNK_FIELDS,
-                                       search_params={"metric_type": "IP"})
-            lexical = self._lexical(tokens, n, expression)
-        return self._ranking(dense), self._ranking(lexical)
+                                       anns_field="dense", limit=n + _TIE_MARGIN, filter=expression,
+                                       output_fields=_CHUNK_FIELDS, search_params={"metric_type": "IP"})
+            lexical = self._lexical(tokens, n + _TIE_MARGIN, expression)
+        # Ties in the order of the index folder's searches: FAISS puts the later chunk first, bm25s the earlier.
+        dense, lexical = self._ranking(dense, later_first=True)[:n], self._ranking(lexical, later_first=False)[:n]
+        # The answer stage reads the releases of the best of them: one query now, not one each later.
+        self._read_releases([self._chunks[c].release_id for c, _ in dense[:_PREFETCH] + lexical[:_PREFETCH]])
+        return dense, lexical
 
     def _lexical(self, tokens: list[str], n: int, expression: str):
         weights = query_weights(tokens, self.document_frequencies, self.chunk_count)
@@ -94,7 +100,7 @@ class MilvusSnapshot:
         return self.client.search(self.names["chunks"], data=[weights], anns_field="sparse", limit=n,
                                   filter=expression, output_fields=_CHUNK_FIELDS, search_params={"metric_type": "IP"})
 
-    def _ranking(self, result) -> list[tuple[int, float]]:
+    def _ranking(self, result, later_first: bool) -> list[tuple[int, float]]:
         ranking = []
         for hit in result[0]:
             entity = hit["entity"]
@@ -104,7 +110,7 @@ class MilvusSnapshot:
             self._chunks[chunk_id] = StoredChunk(chunk_id, entity["release_id"], int(entity["paragraph"]),
                                                  int(entity["char_start"]), int(entity["char_end"]))
             ranking.append((chunk_id, float(hit["distance"])))
-        ranking.sort(key=lambda item: (-item[1], item[0]))
+        ranking.sort(key=lambda item: (-item[1], -item[0] if later_first else item[0]))
         return ranking
 
     def _expression(self, filters: Filters | None, required) -> str | None:
@@ -148,7 +154,8 @@ class MilvusSnapshot:
     # Records -----------------------------------------------------------------------------------
     def chunk(self, chunk_id: int) -> StoredChunk:
         if chunk_id not in self._chunks:
-            rows = self._query("chunks", f"chunk_id == {int(chunk_id)}", _CHUNK_FIELDS)
+            with milvus_errors(self.index.describe()):
+                rows = self.client.get(self.names["chunks"], ids=[int(chunk_id)], output_fields=_CHUNK_FIELDS)
             if not rows:
                 raise KeyError(f"chunk {chunk_id} is not in {self.index.describe()}")
             row = rows[0]
@@ -160,20 +167,35 @@ class MilvusSnapshot:
         chunk = self.chunk(chunk_id)
         return self.release_text(chunk.release_id)[chunk.char_start:chunk.char_end]
 
-    def _release_text(self, release_id: str) -> str:
-        key = self._keys.get(release_id)
-        rows = self._query("releases", f"release_key == {quoted(key)}", ["text_parts"]) if key else []
-        return "".join(rows[0]["text_parts"]) if rows else ""
+    def release_text(self, release_id: str) -> str:
+        return self._release(release_id)[0]
 
-    def _release_sentences(self, release_id: str) -> tuple[StoredSentence, ...]:
-        key = self._keys.get(release_id)
-        rows = self._query("sentences", f"release_key == {quoted(key)}",
-                           ["sentence_id", "paragraph", "char_start", "char_end", "entities"]) if key else []
-        rows.sort(key=lambda row: row["char_start"])
+    def release_sentences(self, release_id: str) -> tuple[StoredSentence, ...]:
+        return self._release(release_id)[1]
+
+    def _release(self, release_id: str) -> tuple[str, tuple[StoredSentence, ...], dict]:
+        """(text, sentences, entities by sentence start) of a release, read once and kept."""
+        if release_id not in self._releases:
+            self._read_releases([release_id])
+        return self._releases.get(release_id, ("", (), {}))
+
+    def _read_releases(self, release_ids) -> None:
+        """Reads the releases not kept yet, in one query."""
+        keys = [self._keys[r] for r in dict.fromkeys(release_ids) if r in self._keys and r not in self._releases]
+        if not keys:
+            return
+        if len(self._releases) + len(keys) > _RELEASE_CACHE:
+            self._releases.clear()
+        with milvus_errors(self.index.describe()):
+            rows = self.client.get(self.names["releases"], ids=keys,
+                                   output_fields=["release_id", "text_parts", "sentence_parts"])
         for row in rows:
-            self._entities[(release_id, row["char_start"])] = row["entities"]
-        return tuple(StoredSentence(int(row["sentence_id"]), release_id, int(row["paragraph"]),
-                                    int(row["char_start"]), int(row["char_end"])) for row in rows)
+            release_id = row["release_id"]
+            found = json.loads("".join(row["sentence_parts"]))
+            sentences = tuple(StoredSentence(int(i), release_id, int(paragraph), int(start), int(end))
+                              for i, start, end, paragraph, _ in found)
+            entities = {start: entities for _, start, _, _, entities in found}
+            self._releases[release_id] = ("".join(row["text_parts"]), sentences, entities)
 
     def chunk_sentences(self, chunk_id: int) -> list[StoredSentence]:
         chunk = self.chunk(chunk_id)
@@ -187,7 +209,7 @@ class MilvusSnapshot:
             if sentence.char_end <= start or sentence.char_start >= end:
                 continue
             found += [Entity(s - start, e - start, label)
-                      for s, e, label in self._entities.get((release_id, sentence.char_start), ())
+                      for s, e, label in self._release(release_id)[2].get(sentence.char_start, ())
                       if s >= start and e <= end]
         return sorted(found, key=lambda entity: entity.start)
 
@@ -201,7 +223,8 @@ class MilvusSnapshot:
 
     def sentence_vector_rows(self, sentence_ids: list[int]) -> np.ndarray:
         ids = [int(i) for i in sentence_ids]
-        rows = self._query("sentences", f"sentence_id in {ids!r}", ["sentence_id", "vector"]) if ids else []
+        with milvus_errors(self.index.describe()):
+            rows = self.client.get(self.names["sentences"], ids=ids, output_fields=["sentence_id", "vector"]) if ids else []
         vectors = {int(row["sentence_id"]): row["vector"] for row in rows}
         dimension = int(self.manifest["dimension"])
         return np.asarray([vectors.get(i, [0.0] * dimension) for i in ids], dtype=np.float32).reshape(-1, dimension)

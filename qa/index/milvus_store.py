@@ -2,7 +2,7 @@
 
 One index is five collections, `{name}_chunks` (dense vector, BM25 sparse vector, its tokens
 for TEXT_MATCH, filter fields),
-`{name}_sentences` (sentence vectors, entities), `{name}_releases` (metadata and text),
+`{name}_sentences` (sentence vectors), `{name}_releases` (metadata, text, sentences and entities),
 `{name}_terms` (document frequencies of the BM25 tokens) and `{name}_state` (the manifest).
 Every row carries the generation that wrote it. Readers see rows with
 floor <= generation <= live whose release is not retired; an ingest writes generation
@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 from collections import Counter
 from contextlib import contextmanager
@@ -27,8 +28,8 @@ from qa.errors import IndexNotFoundError, QAError
 from qa.index.bm25 import tokenize
 from qa.index.manifest import check_format
 from qa.index.sparse_bm25 import document_weights
-from qa.index.milvus_schema import (PLACEHOLDER_VECTOR, TEXT_PART_CHARS, collection_names, create_collections,
-                                    milvus_errors, release_key, visible)
+from qa.index.milvus_schema import (PLACEHOLDER_VECTOR, collection_names, create_collections, milvus_errors,
+                                    release_key, split_text, visible)
 from qa.index.writer import build_manifest, release_row_values
 
 STATE_KEY = "state"
@@ -224,17 +225,16 @@ class MilvusIndex:
                                    "dense": [float(x) for x in vector]})
                 ids["chunk"] += 1
                 added_terms.update(set(tokens))
-            sentence_rows = []
+            sentence_rows, sentences = [], []
             for start, end, paragraph in item.sentences():
                 entities = [[s, e, label] for s, e, label in item.entities if start <= s and e <= end]
+                sentences.append([ids["sentence"], start, end, paragraph, entities])
                 vector = item.sentence_vectors[(start, end)].astype("float16").astype("float32")
-                sentence_rows.append({**common, "sentence_id": ids["sentence"], "paragraph": paragraph,
-                                      "char_start": start, "char_end": end, "entities": entities,
-                                      "vector": [float(x) for x in vector]})
+                sentence_rows.append({**common, "sentence_id": ids["sentence"], "vector": [float(x) for x in vector]})
                 ids["sentence"] += 1
-            text = release.text
-            parts = [text[i:i + TEXT_PART_CHARS] for i in range(0, len(text), TEXT_PART_CHARS)] or [""]
-            release_row = {**common, **release_row_values(release, item.title_prefix), "text_parts": parts,
+            release_row = {**common, **release_row_values(release, item.title_prefix),
+                           "text_parts": split_text(release.text),
+                           "sentence_parts": split_text(json.dumps(sentences, separators=(",", ":"))),
                            "chunk_count": len(chunk_rows), "sentence_count": len(sentence_rows),
                            "placeholder": PLACEHOLDER_VECTOR}
             for collection, rows in (("chunks", chunk_rows), ("sentences", sentence_rows),
