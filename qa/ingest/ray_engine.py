@@ -46,7 +46,7 @@ from qa.ingest.ray_workers import Preparer, read_file
 from qa.ingest.reader import ReadResult, ReleaseReader
 from qa.records import ReadError, Release
 
-RELEASES_PER_BATCH = 4  # releases an actor prepares per call: small, so that work spreads evenly
+RELEASES_PER_BATCH = 32  # releases an actor prepares per call (about 160 chunks: model calls of like lengths)
 _ADDRESS = re.compile(r"(?:ray://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.\-]+):(?P<port>\d{1,5})")
 
 

@@ -192,3 +192,41 @@ def test_a_release_that_fails_on_a_worker_is_reported_and_the_others_written(ray
     index = stored(tmp_path / "index")
     assert sorted(row[0] for row in index["releases"]) == sorted(report.added)
     assert len(index["chunks"]) == report.chunks_embedded > 0
+
+
+@pytest.mark.slow
+def test_ray_into_milvus_lite_equals_local_into_milvus_lite_and_updates_alike(ray_session, real_embedder,
+                                                                              small_corpus, tmp_path):
+    """Both engines, into the Milvus store: the same records, then the same incremental update."""
+    from qa.index.location import StoreLocation
+
+    from ..index.test_store_contract import all_chunks, records
+
+    engines = {engine: Settings(store=f"milvus-lite:{tmp_path / engine}.db") for engine in ("local", "ray")}
+
+    def ingest_all():
+        return {engine: Ingestor(settings, embedder=real_embedder, progress=False, engine=engine).run([small_corpus])
+                for engine, settings in engines.items()}
+
+    def compare():
+        local, ray = (StoreLocation.of(settings).open_snapshot() for settings in engines.values())
+        assert local.manifest["counts"] == ray.manifest["counts"]
+        local_records, ray_records = records(local), records(ray)
+        for release_id, found in local_records.items():  # vectors: float16 steps apart at most (see above)
+            np.testing.assert_allclose(found.pop("vectors"), ray_records[release_id].pop("vectors"), atol=2e-3)
+        assert local_records == ray_records
+        vector = real_embedder.embed_queries(["ASEAN meeting"])[0]
+        assert all_chunks(local, vector) == all_chunks(ray, vector)
+        assert [local.chunk(c) for c in all_chunks(local, vector)] == [ray.chunk(c) for c in all_chunks(ray, vector)]
+
+    first = ingest_all()
+    assert len(first["ray"].added) == len(first["local"].added) == 4
+    compare()
+    seed = small_corpus / SEED_ID
+    seed.write_text(seed.read_text().replace("co-chaired", "jointly chaired"))
+    sorted((small_corpus / "asean-md").glob("*.md"))[0].unlink()
+    second = ingest_all()
+    for key in ("added", "updated", "removed", "unchanged", "chunks_embedded"):
+        assert getattr(second["ray"], key) == getattr(second["local"], key), key
+    assert second["ray"].updated == [SEED_ID] and len(second["ray"].removed) == 1
+    compare()
