@@ -102,13 +102,16 @@ class RayEngine:
         import ray.data
 
         self.start()
-        batches = math.ceil(len(releases) / self.releases_per_batch)
-        workers = max(1, min(batches, int(ray.cluster_resources().get("CPU", 1))))
+        cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        # Batches of `releases_per_batch`, fewer releases each when that leaves a worker idle.
+        per_batch = max(1, min(self.releases_per_batch, math.ceil(len(releases) / cpus)))
+        batches = math.ceil(len(releases) / per_batch)
+        workers = min(batches, cpus)
         rows = [{"index": index, "release": pickle.dumps(release)} for index, release in enumerate(releases)]
         # Actors are restarted and their tasks retried when a worker dies (Ray Data's defaults:
         # max_restarts=-1, max_task_retries=-1); a release that raises is caught in the actor.
         dataset = ray.data.from_items(rows, override_num_blocks=batches).map_batches(
-            Preparer, batch_size=self.releases_per_batch, batch_format="numpy", num_cpus=1,
+            Preparer, batch_size=per_batch, batch_format="numpy", num_cpus=1,
             compute=ray.data.ActorPoolStrategy(size=workers),
             fn_constructor_kwargs={"settings": self.settings, "model_name": model_name, "chunking": chunking,
                                    "chunker_class": self.chunker_class})
