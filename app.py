@@ -79,7 +79,7 @@ def open_assistant(settings: Settings, embedder=None) -> tuple[Assistant, str | 
         for warning in assistant.snapshot.warnings:
             print(f"warning: {warning}")
         return assistant, None
-    print(f"No index in {location.describe()}: building it from {settings.corpus_dir} (first run only)")
+    print(f"No index in {location.target if location.is_folder else location.describe()}: building it from {settings.corpus_dir} (first run only)")
     started = time.perf_counter()
     ingestor = Ingestor(settings, embedder=embedder, progress=True)
     report = ingestor.run([settings.corpus_dir])
