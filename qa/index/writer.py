@@ -68,6 +68,26 @@ class PreparedRelease:
         return sorted((start, end, paragraph) for (start, end), paragraph in seen.items())
 
 
+def embed_prepared(embedder, prepared: list[PreparedRelease], step: int, on_batch=None) -> int:
+    """Chunk and sentence vectors of every chunk of `prepared`, `step` chunks a model call;
+    `on_batch(n)` after each call. Returns the number of chunks embedded.
+
+    Longest first across all of them, as the model sorts within a call: batches of like
+    lengths need little padding, so groups of `step` cost what one big call would.
+    """
+    jobs = sorted(((item, index) for item in prepared for index in range(len(item.chunks))),
+                  key=lambda job: -len(job[0].embedding_texts[job[1]]))
+    for first in range(0, len(jobs), step):
+        batch = jobs[first:first + step]
+        chunk_vectors, sentence_vectors = embedder.embed_passages(
+            [item.embedding_texts[index] for item, index in batch], [item.sentence_spans[index] for item, index in batch])
+        for (item, index), chunk_vector, sentences in zip(batch, chunk_vectors, sentence_vectors):
+            item.set_vectors(index, chunk_vector, sentences)
+        if on_batch is not None:
+            on_batch(len(batch))
+    return len(jobs)
+
+
 class IndexWriter:
     """Applies an ingest to a new generation of the index folder, which goes live at the end.
 

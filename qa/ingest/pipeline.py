@@ -15,7 +15,7 @@ from qa.index.embedder import canonical_model_name
 from qa.errors import IndexDamagedError, IndexNotFoundError, IngestError, ModelMismatchError
 from qa.ingest.entities import EntityTagger
 from qa.ingest.identity import ReleaseIdentity
-from qa.index.writer import IndexWriter, PreparedRelease
+from qa.index.writer import IndexWriter, PreparedRelease, embed_prepared
 from qa.ingest.reader import ReleaseReader
 from qa.records import ReadError, Release
 from qa.index.location import StoreLocation
@@ -243,23 +243,11 @@ class Ingestor:
         prepared = [PreparedRelease.from_chunks(release, chunker)
                     for release in tqdm(releases, desc="chunking releases", unit="release", disable=not self.progress)]
         self._tag_entities(prepared)
-        jobs = [(item, index) for item in prepared for index in range(len(item.chunks))]
-        # Longest first across the whole ingest, as the model sorts within a call: batches of
-        # like lengths need little padding, so groups of `step` cost what one big call would.
-        jobs.sort(key=lambda job: -len(job[0].embedding_texts[job[1]]))
-        step = self.settings.batch_size * 8
         embed_started = time.perf_counter()
-        with tqdm(total=len(jobs), desc="embedding chunks", unit="chunk", disable=not self.progress) as bar:
-            for first in range(0, len(jobs), step):
-                batch = jobs[first:first + step]
-                texts = [item.embedding_texts[index] for item, index in batch]
-                spans = [item.sentence_spans[index] for item, index in batch]
-                chunk_vectors, sentence_vectors = self.embedder.embed_passages(texts, spans)
-                for (item, index), chunk_vector, sentences in zip(batch, chunk_vectors, sentence_vectors):
-                    item.set_vectors(index, chunk_vector, sentences)
-                bar.update(len(batch))
+        with tqdm(total=sum(len(item.chunks) for item in prepared), desc="embedding chunks", unit="chunk",
+                  disable=not self.progress) as bar:
+            report.chunks_embedded = embed_prepared(self.embedder, prepared, self.settings.batch_size * 8, bar.update)
         report.embed_seconds = time.perf_counter() - embed_started
-        report.chunks_embedded = len(jobs)
         return prepared
 
 

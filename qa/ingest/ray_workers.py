@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import ChunkingSettings, Settings
-from qa.index.writer import PreparedRelease
+from qa.index.writer import PreparedRelease, embed_prepared
 from qa.ingest.chunker import Chunker
 from qa.ingest.converters import one_line
 from qa.ingest.entities import PARALLEL_FROM, EntityTagger
@@ -75,18 +75,10 @@ class Preparer:
             item.set_entities([next(tagged) for _ in group])
 
     def _embed(self, items: list[PreparedRelease]) -> None:
-        """As the local engine: longest chunks first, `step` a call; sentence vectors from their first chunk."""
+        """As the local engine (`embed_prepared`); vectors of a failed try are dropped first."""
         for item in items:
             item.sentence_vectors = {}
-        jobs = sorted(((item, index) for item in items for index in range(len(item.chunks))),
-                      key=lambda job: -len(job[0].embedding_texts[job[1]]))
-        for first in range(0, len(jobs), self.step):
-            group = jobs[first:first + self.step]
-            chunk_vectors, sentence_vectors = self.embedder.embed_passages(
-                [item.embedding_texts[index] for item, index in group],
-                [item.sentence_spans[index] for item, index in group])
-            for (item, index), chunk_vector, sentences in zip(group, chunk_vectors, sentence_vectors):
-                item.set_vectors(index, chunk_vector, sentences)
+        embed_prepared(self.embedder, items, self.step)
 
 
 def _each_or_all(stage, prepared: dict[int, PreparedRelease], errors: dict[int, str]) -> None:
