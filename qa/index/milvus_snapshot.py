@@ -48,8 +48,8 @@ class MilvusSnapshot:
         self.warnings: tuple[str, ...] = ()
         self.visible = visible(state)
         with milvus_errors(index.describe()):
-            for name in self.names.values():
-                self.client.load_collection(name)
+            for collection in self.names:
+                index.load(collection)
             self.releases, self._keys = self._load_releases()
         self.document_frequencies = _TermFrequencies(index, state)
         self._chunks: dict[int, StoredChunk] = {}

@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 from collections import Counter
@@ -28,6 +27,7 @@ from qa.errors import IndexNotFoundError, QAError
 from qa.index.bm25 import tokenize
 from qa.index.manifest import check_format
 from qa.index.sparse_bm25 import document_weights
+from qa.index.store import write_lock
 from qa.index.milvus_schema import (PLACEHOLDER_VECTOR, collection_names, create_collections, milvus_errors,
                                     release_key, split_text, visible)
 from qa.index.writer import build_manifest, release_row_values
@@ -47,10 +47,11 @@ class MilvusIndex:
         self.token = token
         self.names = collection_names(name)
         self._client = None
+        self._loaded: set[str] = set()  # collections this process has loaded
 
     @property
     def lite(self) -> bool:
-        return not self.uri.startswith(("http://", "https://", "tcp://"))
+        return not is_server(self.uri)
 
     def describe(self) -> str:
         kind = "Milvus Lite database" if self.lite else "Milvus server"
@@ -94,7 +95,7 @@ class MilvusIndex:
 
     def _state_row(self) -> dict:
         with milvus_errors(self.describe()):
-            self.client.load_collection(self.names["state"])
+            self.load("state")
             rows = self.client.query(self.names["state"], filter=f'key == "{STATE_KEY}"', output_fields=["value"])
         return dict(rows[0]["value"]) if rows else {}
 
@@ -113,17 +114,8 @@ class MilvusIndex:
         if not self.lite:
             yield
             return
-        path = Path(self.uri).with_name(Path(self.uri).name + ".lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w") as lock_file:
-            try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise QAError(f"another ingest is writing to {self.describe()}; wait for it to finish") from None
-            try:
-                yield
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        with write_lock(Path(self.uri).with_name(Path(self.uri).name + ".lock"), self.describe()):
+            yield
 
     # Writing -----------------------------------------------------------------------------------
     def write(self, prepared, drop: list[str], rebuild: bool, model: str, dimension: int, chunking,
@@ -261,8 +253,15 @@ class MilvusIndex:
             self.client.insert(self.names["terms"], rows[first:first + _DELETE_BATCH])
         return changed
 
+    def load(self, collection: str) -> None:
+        """Loads a collection for search and query, once per process (an RPC each time otherwise:
+        the state is read before every question of the app)."""
+        if collection not in self._loaded:
+            self.client.load_collection(self.names[collection])
+            self._loaded.add(collection)
+
     def _query_all(self, collection: str, expression: str, fields: list[str]) -> list[dict]:
-        self.client.load_collection(self.names[collection])
+        self.load(collection)
         iterator = self.client.query_iterator(self.names[collection], batch_size=4096, filter=expression,
                                               output_fields=fields)
         rows = []
@@ -276,7 +275,7 @@ def term_frequencies(index: MilvusIndex, state: dict, terms: list[str]) -> dict[
     """Chunks holding each token at the live generation: the newest row of each term."""
     found: dict[str, tuple[int, int]] = {}
     names = index.names
-    index.client.load_collection(names["terms"])
+    index.load("terms")
     for first in range(0, len(terms), _DELETE_BATCH):
         batch = terms[first:first + _DELETE_BATCH]
         expression = f"term in {batch!r} and generation >= {state['floor']} and generation <= {state['live']}"
@@ -285,6 +284,11 @@ def term_frequencies(index: MilvusIndex, state: dict, terms: list[str]) -> dict[
             if row["term"] not in found or found[row["term"]][0] < row["generation"]:
                 found[row["term"]] = (row["generation"], row["frequency"])
     return {term: frequency for term, (_, frequency) in found.items() if frequency > 0}
+
+
+def is_server(uri: str) -> bool:
+    """A Milvus server's address, not a Milvus Lite file."""
+    return uri.startswith(("http://", "https://", "tcp://"))
 
 
 def connect(uri: str, token: str | None = None):
@@ -296,12 +300,12 @@ def connect(uri: str, token: str | None = None):
         logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # Milvus Lite: "AllocTimestamp not implemented"
     except ImportError:
         raise QAError("the Milvus store needs pymilvus and milvus-lite: pip install 'releaseqa[scale]'") from None
-    if not uri.startswith(("http://", "https://", "tcp://")):
+    if not is_server(uri):
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
     with milvus_errors(f"Milvus at {uri!r}"):
         try:
-            return MilvusClient(uri) if not uri.startswith(("http://", "https://", "tcp://")) else (
-                MilvusClient(uri, token=token or "", timeout=_CONNECT_TIMEOUT))
+            return (MilvusClient(uri, token=token or "", timeout=_CONNECT_TIMEOUT) if is_server(uri)
+                    else MilvusClient(uri))
         except Exception as error:
             if "Open local milvus failed" in str(error):
                 raise QAError(f"Milvus Lite database {uri!r} is open in another process (Milvus Lite serves one "

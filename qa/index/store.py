@@ -155,20 +155,9 @@ class IndexStore:
         if self.pointer() != live.folder:
             write_atomically(self.index_dir / CURRENT_FILE, live.folder.name + "\n")
 
-    @contextmanager
     def locked(self):
         """Holds the folder's write lock: one ingest at a time."""
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.index_dir / ".lock", "w") as lock_file:
-            try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise QAError(f"another ingest is writing to {str(self.index_dir)!r}; "
-                              "wait for it to finish") from None
-            try:
-                yield
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        return write_lock(self.index_dir / ".lock", repr(str(self.index_dir)))
 
     @contextmanager
     def new_generation(self, base: Path | None, keep: Path | None = None):
@@ -211,6 +200,22 @@ class IndexStore:
         for folder in self.generations():
             if folder not in (previous, final) and _generation_number(folder) < _generation_number(previous):
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def write_lock(path: Path, what: str):
+    """An exclusive lock on the file `path` (made if missing) while the block runs; held by
+    another ingest, a QAError naming `what` the ingest writes to."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise QAError(f"another ingest is writing to {what}; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def connect(folder: Path, read_only: bool = False) -> sqlite3.Connection:
