@@ -16,6 +16,7 @@ from qa.cli_parser import parse_args
 from qa.config import Settings, validate_text
 from qa.errors import QAError
 from qa.index.location import StoreLocation
+from qa.index.store import IndexStore
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,11 +89,25 @@ def run_check(args) -> int:
 
     location = StoreLocation.of(Settings.from_env(**_where(args)))
     status = IndexStatus.read(location, checksums=True)
-    if _warned(status.warnings):
-        return 1
-    checked = "every file matches its checksum" if location.is_folder else "its state and manifest read"
-    print(f"{status.generation}: {checked} ({status.releases} releases, {status.chunks} chunks)")
-    return 0
+    damaged = _warned(status.warnings)
+    if not damaged:
+        checked = "every file matches its checksum" if location.is_folder else "its state and manifest read"
+        print(f"{status.generation}: {checked} ({status.releases} releases, {status.chunks} chunks)")
+    if location.is_folder:
+        damaged = _check_other_generations(IndexStore(location.target), status) or damaged
+    return damaged
+
+
+def _check_other_generations(store: IndexStore, status) -> int:
+    """Lists the releases other generations hold that the live one lacks (a release removed by
+    the last ingest stays one round in the generation before it); 1 when one is damaged."""
+    damaged = store.damaged_generations(checksums=True)
+    _warned([f"generation {name} is damaged: {problem}" for name, problem in damaged
+             if not any(name in warning for warning in status.warnings)])  # not said twice
+    for name, ids in store.releases_beyond(store.index_dir / status.generation):
+        held = "releases that cannot be read" if ids is None else f"{len(ids)} release(s) {status.generation} lacks"
+        print(f"{name} holds {held}{': ' + ', '.join(ids) if ids else ''}")
+    return 1 if damaged else 0
 
 
 def _where(args) -> dict:

@@ -188,18 +188,80 @@ class IndexStore:
         final = staging.with_suffix("")
         staging.rename(final)
         write_atomically(self.index_dir / CURRENT_FILE, final.name + "\n")
-        self._remove_older_than(base or keep, final)
+        self._remove_replaced(base or keep, final)
 
     def _remove_staging(self) -> None:
         for folder in self.index_dir.glob("gen-*.partial"):  # left by a crash: never live
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _remove_older_than(self, previous: Path | None, final: Path) -> None:
+    def _remove_replaced(self, previous: Path | None, final: Path) -> None:
+        """Removes generations older than `previous` that `final` provably replaces: those in its
+        lineage (each built from the one before, as manifests' "built_from" say), or, for
+        generations written before lineage was recorded, whose every release `final` holds."""
         if previous is None:
             return
+        lineage, final_ids = self.lineage(final), None
         for folder in self.generations():
-            if folder not in (previous, final) and _generation_number(folder) < _generation_number(previous):
-                shutil.rmtree(folder, ignore_errors=True)
+            if folder in (previous, final) or _generation_number(folder) >= _generation_number(previous):
+                continue
+            if folder.name not in lineage:
+                final_ids = final_ids if final_ids is not None else release_ids(final)
+                held = release_ids(folder)
+                if held is None or final_ids is None or not held <= final_ids:
+                    continue  # not provably replaced: kept, and listed by qa check
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def lineage(self, folder: Path) -> set[str]:
+        """Names of the generations `folder` was built from, one after another, itself included;
+        the chain stops at a generation whose manifest cannot be read."""
+        names, current = set(), folder
+        while current is not None and current.name not in names:
+            names.add(current.name)
+            manifest, _ = verify(current, checksums=False)  # {} when it cannot be read
+            base = manifest.get("built_from")
+            current = self.index_dir / base if isinstance(base, str) and _GENERATION.fullmatch(base) else None
+        return names
+
+    def damaged_generations(self, checksums: bool | None = None) -> list[tuple[str, str]]:
+        """(name, first problem) of every generation whose files do not match its manifest."""
+        found = []
+        for folder in self.generations():
+            _, problems = verify(folder, checksums)
+            if problems:
+                found.append((folder.name, problems[0]))
+        return found
+
+    def releases_beyond(self, live: Path) -> list[tuple[str, list[str] | None]]:
+        """Other generations holding releases `live` lacks: (name, those release ids), or
+        (name, None) for a generation whose releases cannot be read. Newest first."""
+        live_ids = release_ids(live) or set()
+        found = []
+        for folder in self.generations():
+            if folder == live:
+                continue
+            held = release_ids(folder)
+            if held is None or held - live_ids:
+                found.append((folder.name, None if held is None else sorted(held - live_ids)))
+        return found
+
+    def unaccounted_for(self, live: LiveGeneration, brought: set[str] = frozenset()) -> str | None:
+        """Why building on `live` could lose releases, or None: a newer generation (one passed
+        over as damaged) that holds releases neither `live` nor `brought` (the ingest's own) hold,
+        or whose releases cannot be read."""
+        newer = [(name, ids if ids is None else [i for i in ids if i not in brought])
+                 for name, ids in self.releases_beyond(live.folder)
+                 if _generation_number(self.index_dir / name) > _generation_number(live.folder)]
+        newer = [(name, ids) for name, ids in newer if ids is None or ids]
+        if not newer:
+            return None
+        name, ids = newer[0]
+        held = ("cannot be read to prove it holds nothing more" if ids is None
+                else f"holds {len(ids)} release{'s' * (len(ids) != 1)} it lacks ({', '.join(ids[:3])}"
+                     f"{' ...' if len(ids) > 3 else ''})")
+        return (f"generation {name} is newer than {live.folder.name}, the newest that verifies, and {held}; "
+                f"qa ingest will not build on {live.folder.name} and lose them. Restore {name}'s files, or rebuild "
+                f"from your release files with: qa ingest YOUR-RELEASES --index {self.index_dir} --rebuild "
+                f"({name} is kept)")
 
 
 @contextmanager
@@ -228,6 +290,20 @@ def connect(folder: Path, read_only: bool = False) -> sqlite3.Connection:
         connection.executescript(SCHEMA)
     connection.row_factory = sqlite3.Row
     return connection
+
+
+def release_ids(folder: Path) -> set[str] | None:
+    """The ids of the releases a generation's database holds, or None when it cannot be read."""
+    if not (folder / DATABASE_FILE).is_file():
+        return None
+    try:
+        connection = connect(folder, read_only=True)
+        try:
+            return {row[0] for row in connection.execute("SELECT release_id FROM releases")}
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
 
 
 def _generation_number(folder: Path) -> int:

@@ -119,7 +119,8 @@ class IndexWriter:
             finally:
                 connection.close()
             manifest = build_manifest(self.model_name, self.dimension, self.chunking, counts, previous)
-            write_manifest(folder, {**manifest, "files": file_digests(folder)})
+            lineage = {"built_from": base.name if base else None}  # what IndexStore may remove once it is live
+            write_manifest(folder, {**manifest, **lineage, "files": file_digests(folder)})
 
     def _write_chunk_vectors(self, folder: Path, dropped: list[int], added: list[tuple[int, np.ndarray]]):
         path = folder / CHUNK_INDEX_FILE

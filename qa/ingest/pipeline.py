@@ -105,6 +105,8 @@ class Ingestor:
             model_name = self._model_name(manifest)
             stored = self._stored_releases(live if manifest else None)
             releases = ReleaseIdentity({key: origin for key, (_, origin) in stored.items()}).assign(result.releases)
+            if self.store and live is not None:
+                self._refuse_losing_releases(live, releases, rebuild, report)
             to_embed = self._plan(releases, stored, report)
             report.removed = self._removed(stored, result, report)
             if rebuild and not to_embed and live is None:
@@ -163,6 +165,16 @@ class Ingestor:
         report.warnings.extend(live.warnings)
         self.store.repair_pointer(live)
         return live
+
+    def _refuse_losing_releases(self, live: LiveGeneration, releases: list[Release], rebuild: bool,
+                                report: IngestReport) -> None:
+        """Stops an ingest that would build on `live` while a newer generation holds releases
+        that neither it nor the files given hold (one whose manifest was lost, say)."""
+        lost = self.store.unaccounted_for(live, {release.release_id for release in releases})
+        if lost and not rebuild:
+            raise IndexDamagedError(lost)
+        if lost:
+            report.warnings.append(lost)
 
     def _milvus_live(self, rebuild: bool):
         """The Milvus index's state, as a generation to build on (None: empty, or rebuilding)."""

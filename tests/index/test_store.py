@@ -166,3 +166,39 @@ def test_the_app_answers_from_a_generation_the_cli_made(fake_index, small_corpus
     ingest(fake_index, [small_corpus])  # another process, as far as `assistant` knows
     assert assistant.refresh()
     assert "cli.txt" in assistant.snapshot.releases and assistant.status().releases == 5
+
+
+def test_a_lost_manifest_in_the_middle_never_loses_the_release_only_it_holds(two_generations, tmp_path, capsys):
+    """gen-000002 alone holds later.txt; with its manifest gone, building on gen-000001 would lose it."""
+    (two_generations / "gen-000002" / MANIFEST_FILE).unlink()
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "new.txt").write_text("A new release\n\n9 July 2022\n\nThe envoys met in Kampot.")
+    with pytest.raises(IndexDamagedError, match=r"gen-000002 is newer than gen-000001.*later\.txt.*--rebuild"):
+        ingest(two_generations, [extra])
+    assert {path.name for path in two_generations.glob("gen-*")} == {"gen-000001", "gen-000002"}
+    assert main(["check", "--index", str(two_generations)]) == 1
+    assert "gen-000002 holds 1 release(s) gen-000001 lacks: later.txt" in capsys.readouterr().out
+
+
+def test_an_ingest_that_brings_the_newer_generations_releases_may_build_on_the_older(two_generations, small_corpus):
+    (two_generations / "gen-000002" / MANIFEST_FILE).unlink()
+    report = ingest(two_generations, [small_corpus])  # later.txt is among the files: nothing to lose
+    assert report.added == ["later.txt"]
+    assert "later.txt" in IndexSnapshot.open(two_generations).releases
+
+
+def test_generations_are_removed_only_when_the_new_one_replaces_them(two_generations, small_corpus, tmp_path):
+    (small_corpus / "third.txt").write_text("A third release\n\n8 July 2022\n\nThe envoys met in Siem Reap.")
+    ingest(two_generations, [small_corpus])
+    assert not (two_generations / "gen-000001").exists()  # gen-000003 was built from gen-000002, built from it
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "only.txt").write_text("Only release\n\n1 June 2022\n\nThe delegates met in Kep.")
+    ingest(two_generations, [other], rebuild=True)  # gen-000004 holds only.txt, built from nothing
+    ingest(two_generations, [other])  # unchanged: nothing written
+    (other / "two.txt").write_text("Second release\n\n2 June 2022\n\nThe delegates met in Kampot.")
+    ingest(two_generations, [other])  # gen-000005 from gen-000004
+    names = {path.name for path in two_generations.glob("gen-*")}
+    assert {"gen-000002", "gen-000003"} <= names  # hold releases gen-000005 lacks: kept
+    assert IndexStore(two_generations).lineage(two_generations / "gen-000005") == {"gen-000005", "gen-000004"}
