@@ -226,5 +226,39 @@ def run_train(args) -> int:
     return 0
 
 
+def run_train_reader(args) -> int:
+    from dataclasses import replace
+
+    from qa.reader.card import write_reader
+    from qa.reader.examples import load_training_questions
+    from qa.reader.reader import READER_DIR
+    from qa.reader.training import ReaderTrainer, TrainingSettings
+
+    settings = TrainingSettings(share=args.share)
+    settings = replace(settings, epochs=args.epochs) if args.epochs else settings
+    assistant = _open_assistant(Settings.from_env(**_where(args)))
+    network, record = ReaderTrainer(assistant, settings).train(load_training_questions())
+    out = Path(args.out) if args.out else READER_DIR
+    write_reader(network, out, record)
+    print(f"wrote {out}: {record['questions']} questions, {record['pairs']} pairs, {record['minutes']} minutes")
+    return 0
+
+
+def run_fit_reader(args) -> int:
+    from qa.evaluate.questions import load_questions
+    from qa.reader.card import add_figures
+    from qa.reader.fitting import DecisionFitter
+    from qa.reader.reader import READER_DIR, Reader
+
+    folder = Path(args.reader) if args.reader else READER_DIR
+    assistant = _open_assistant(Settings.from_env(**_where(args)))
+    decision = DecisionFitter(assistant, Reader.load(folder)).fit(load_questions(args.questions))
+    decision.save(folder)
+    add_figures(folder, decision.figures)
+    print(f"wrote {folder}: {json.dumps(decision.figures)}")
+    return 0
+
+
 COMMANDS = {"ingest": run_ingest, "ask": run_ask, "status": run_status, "check": run_check, "serve": run_serve,
-            "points": run_points, "timeline": run_timeline, "eval": run_eval, "train-answerer": run_train}
+            "points": run_points, "timeline": run_timeline, "eval": run_eval, "train-answerer": run_train,
+            "train-reader": run_train_reader, "fit-reader": run_fit_reader}

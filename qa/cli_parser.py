@@ -138,3 +138,15 @@ def _add_train_command(commands) -> None:
                        help="the tuning set (default tests/data/dev_questions.jsonl); never the test set")
     _index_option(train)
     train.add_argument("--out", metavar="FILE", help="where to write the model (default qa/data/answer_model.json)")
+    reader = commands.add_parser("train-reader", help="train the reader on the training questions (about an hour "
+                                 "on 2 cores; not part of the tests)")
+    _index_option(reader)
+    reader.add_argument("--out", metavar="FOLDER", help="where to write the reader (default qa/data/reader)")
+    reader.add_argument("--share", type=float, default=1.0,
+                        help="train on this share of the training questions (the learning curve's 0.25, 0.5)")
+    reader.add_argument("--epochs", type=int, help="passes over the training pairs (default 2)")
+    fit = commands.add_parser("fit-reader", help="fit the reader's thresholds on the dev set (never the test set)")
+    fit.add_argument("--questions", default="tests/data/dev_questions.jsonl", metavar="QUESTIONS.jsonl",
+                     help="the tuning set (default tests/data/dev_questions.jsonl)")
+    _index_option(fit)
+    fit.add_argument("--reader", metavar="FOLDER", help="the reader to fit (default qa/data/reader)")

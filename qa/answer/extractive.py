@@ -11,6 +11,7 @@ release; a question asking for several names may add sentences of others.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,6 +23,8 @@ from qa.language.aliases import RELATIVE_DAYS, normalise, readable_date, relativ
 from qa.language.lexicon import HONORIFICS
 from qa.records import Answer, Citation, Hit
 from qa.index.snapshot import IndexSnapshot, StoredSentence
+from qa.reader.decision import ReaderDecision
+from qa.reader.inputs import passage_of
 
 NOT_FOUND_TEXT = "The releases don't say."
 # A tagged name may have lost the stops of "H.E.": "H.E Hun Sen", "HE Hun Sen".
@@ -49,6 +52,7 @@ class AnswerTrace:
     spans: list[SpanChoice] = field(default_factory=list)  # best first
     span_threshold: float = 0.0
     hits: list[Hit] = field(default_factory=list)  # the retrieved passages, set by Assistant.ask_with_trace
+    read: int = 0  # how many of the best candidates the reader read (0: no reader shipped)
 
 
 class ExtractiveAnswerer:
@@ -60,16 +64,21 @@ class ExtractiveAnswerer:
     """
 
     def __init__(self, snapshot: IndexSnapshot, settings: AnswerSettings | None = None,
-                 model: AnswerModel | None = None):
+                 model: AnswerModel | None = None, reader: "Reader | None" = None,
+                 decision: ReaderDecision | None = None):
         self.snapshot = snapshot
         self.settings = settings or AnswerSettings()
         self.model = model or AnswerModel.load_if_present()
         self.features = FeatureBuilder(snapshot)
+        self.reader = reader
+        self.decision = decision or ReaderDecision()
 
     @classmethod
     def from_settings(cls, settings: Settings, snapshot: IndexSnapshot) -> "ExtractiveAnswerer":
-        """The answerer with `settings.answer`, over one generation of the index."""
-        return cls(snapshot, settings.answer)
+        """The answerer with `settings.answer`, over one generation of the index, with the shipped
+        reader when there is one (qa/data/reader/, with its fitted decision)."""
+        reader, decision = shipped_reader()
+        return cls(snapshot, settings.answer, reader=reader, decision=decision)
 
     def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Answer:
         return self.answer_with_trace(question, query_vector, hits)[0]
@@ -87,6 +96,8 @@ class ExtractiveAnswerer:
             candidate.probability = float(probability)
         ranked = sorted(candidates, key=lambda c: (-c.probability, c.hit_rank, c.sentence.char_start))
         trace.candidates = ranked
+        if self.reader is not None:
+            return self._answer_read(question, hits, ranked, trace)
         ranked_probabilities = np.asarray([c.probability for c in ranked])
         trace.answerable_probability = float(
             model.answerable.probability(answerable_features(ranked_probabilities, ranked))[0])
@@ -94,9 +105,35 @@ class ExtractiveAnswerer:
             return self._not_found(question, hits), trace
         chosen = shown_sentences(ranked, trace.list_question, model.second_ratio, self.settings.max_list_sentences)
         trace.spans = self._rated_spans(model, question, chosen, trace)
+        return self._found(question, chosen, trace), trace
+
+    def _answer_read(self, question: str, hits: list[Hit], ranked: list[Candidate],
+                     trace: AnswerTrace) -> tuple[Answer, AnswerTrace]:
+        """The reader's answer: it reads the best candidates and decides (qa/reader/decision.py)."""
+        decision = self.decision
+        ranked = read_candidates(self.reader, self.snapshot, question, ranked, decision)
+        trace.candidates, trace.read = ranked, min(decision.candidates, len(ranked))
+        best = ranked[0]
+        trace.answerable_probability = _sigmoid(best.score)
+        trace.answer_threshold, trace.span_threshold = _sigmoid(decision.answer_threshold), decision.span_threshold
+        if best.score < decision.answer_threshold:
+            return self._not_found(question, hits), trace
+        chosen = read_sentences(ranked, trace.list_question, decision.second_ratio, self.settings.max_list_sentences)
+        trace.spans = sorted((self._read_span(candidate) for candidate in chosen if candidate.reading.span),
+                             key=lambda span: -span.probability)
+        return self._found(question, chosen, trace), trace
+
+    def _read_span(self, candidate: Candidate) -> SpanChoice:
+        start, end = candidate.reading.span
+        entity = Entity(start, end, "READER")
+        release_date = self.snapshot.releases[candidate.hit.release_id].date
+        return SpanChoice(span_text(candidate.text, entity, release_date), "reader",
+                          candidate.reading.span_probability)
+
+    def _found(self, question: str, chosen: list[Candidate], trace: AnswerTrace) -> Answer:
         citations = [self._citation(n, candidate) for n, candidate in enumerate(chosen, start=1)]
         text = " ".join(f"{self._dated(candidate)} [{n}]" for n, candidate in enumerate(chosen, start=1))
-        return Answer(question, text, self._short_answer(trace), True, citations, {}), trace
+        return Answer(question, text, self._short_answer(trace), True, citations, {})
 
     def _rated_spans(self, model: AnswerModel, question: str, chosen: list[Candidate],
                      trace: AnswerTrace) -> list[SpanChoice]:
@@ -151,6 +188,47 @@ def shown_sentences(ranked: list[Candidate], list_question: bool, second_ratio: 
     if runner_up is None or runner_up.probability < second_ratio * best.probability:
         return [best]
     return sorted([best, runner_up], key=lambda c: c.sentence.char_start)
+
+
+def read_candidates(reader, snapshot: IndexSnapshot, question: str, ranked: list[Candidate],
+                    decision: ReaderDecision) -> list[Candidate]:
+    """`ranked` with its first `decision.candidates` read by the reader and ordered by their score."""
+    top = ranked[:decision.candidates]
+    readings = reader.score(question, [passage_of(snapshot, c.hit.release_id, c.sentence) for c in top])
+    for candidate, reading in zip(top, readings):
+        candidate.reading = reading
+        candidate.score = decision.score(reading.answer_logit, candidate.probability)
+    return sorted(top, key=lambda c: (-c.score, c.hit_rank, c.sentence.char_start)) + ranked[len(top):]
+
+
+def read_sentences(ranked: list[Candidate], list_question: bool, second_ratio: float,
+                   max_list_sentences: int = 3) -> list[Candidate]:
+    """The sentences an answer quotes, as `shown_sentences` chooses them, on the reader's probabilities."""
+    read = [c for c in ranked if c.reading is not None]
+    best = read[0]
+    if list_question:
+        others = [c for c in read[1:] if c.reading.answer_probability >= 0.5 and c.text != best.text]
+        return [best] + others[: max_list_sentences - 1]
+    runner_up = next((c for c in read[1:] if c.hit.release_id == best.hit.release_id and c.text != best.text), None)
+    if runner_up is None or runner_up.reading.answer_probability < second_ratio * best.reading.answer_probability:
+        return [best]
+    return sorted([best, runner_up], key=lambda c: c.sentence.char_start)
+
+
+@lru_cache(maxsize=1)
+def shipped_reader() -> tuple["Reader | None", ReaderDecision | None]:
+    """The reader shipped in qa/data/reader/ and its fitted decision, loaded once a process;
+    (None, None) when either is missing (the fitted stage answers alone)."""
+    from qa.reader.reader import READER_DIR, Reader
+
+    decision = ReaderDecision.load(READER_DIR)
+    if decision is None:
+        return None, None
+    return Reader.load(READER_DIR), decision
+
+
+def _sigmoid(value: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-value)))
 
 
 def dated_text(text: str, release_date: str | None) -> str:

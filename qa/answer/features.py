@@ -23,6 +23,7 @@ from qa.ingest.entities import Entity
 from qa.language.aliases import RELATIVE_DAY_PATTERN, normalise
 from qa.language.lexicon import WH_WORDS
 from qa.records import Hit
+from qa.reader.reader import ReaderScore
 from qa.index.snapshot import IndexSnapshot, StoredSentence
 
 YEARS = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -58,6 +59,8 @@ class Candidate:
     entities: list[Entity]
     features: dict[str, float] = field(default_factory=dict)
     probability: float = 0.0
+    reading: "ReaderScore | None" = None  # what the reader said of it, when it read it
+    score: float | None = None  # the reader's decision score (qa/reader/decision.py)
 
     def vector(self) -> np.ndarray:
         return np.asarray([self.features[name] for name in FEATURES], dtype=np.float64)
