@@ -78,6 +78,7 @@ class Explanation:
             "passages": [self._passage(rank, hit) for rank, hit in enumerate(self.hits, start=1)],
             "question_types": {name: round(value, 3) for name, value in trace.question_types.items()},
             "list_question": trace.list_question,
+            "reader_read": trace.read,
             "sentences": [self._sentence(rank, candidate)
                           for rank, candidate in enumerate(trace.candidates[:SHOWN_CANDIDATES], start=1)],
             "answerable_probability": _round(trace.answerable_probability),
@@ -96,10 +97,15 @@ class Explanation:
 
     def _sentence(self, rank: int, candidate) -> dict:
         cited = {(c.release_id, c.sentence_start): c.n for c in self.answer.citations if c.sentence_start is not None}
+        reading = candidate.reading
         return {"rank": rank, "release_id": candidate.hit.release_id, "passage_rank": candidate.hit_rank + 1,
                 "probability": round(candidate.probability, 4), "text": candidate.text,
                 "cited_as": cited.get((candidate.hit.release_id, candidate.sentence.char_start)),
-                "features": {name: round(value, 4) for name, value in candidate.features.items()}}
+                "features": {name: round(value, 4) for name, value in candidate.features.items()},
+                "reader": None if reading is None else {
+                    "probability": round(reading.answer_probability, 4), "score": round(candidate.score, 4),
+                    "span": candidate.text[reading.span[0]:reading.span[1]] if reading.span else None,
+                    "span_probability": round(reading.span_probability, 4)}}
 
     def to_text(self) -> str:
         """The trace as plain text, one section per stage, the verdict last."""
@@ -147,12 +153,16 @@ def _retrieval_lines(data: dict) -> list[str]:
 def _sentence_lines(data: dict) -> list[str]:
     if not data["sentences"]:
         return ["sentences: none to rate"]
-    lines = [f"sentences (probability; {', '.join(SHOWN_FEATURES)}; passage rank; [n] when the answer cites it):"]
+    read = f"; the reader read the best {data['reader_read']}: its probability and span" if data["reader_read"] else ""
+    lines = [f"sentences (probability; {', '.join(SHOWN_FEATURES)}; passage rank; [n] when the answer cites it{read}):"]
     for sentence in data["sentences"]:
         features = ", ".join(f"{sentence['features'].get(name, 0.0):.2f}" for name in SHOWN_FEATURES)
         cited = f"; [{sentence['cited_as']}]" if sentence["cited_as"] else ""
+        reader = sentence["reader"]
+        reading = (f"; reader {reader['probability']:.3f}, span {reader['span']!r} {reader['span_probability']:.2f}"
+                   if reader else "")
         lines.append(f"  {sentence['rank']}. {sentence['probability']:.3f}  ({features}; passage "
-                     f"{sentence['passage_rank']}{cited}) {_shortened(sentence['text'], 110)}")
+                     f"{sentence['passage_rank']}{cited}{reading}) {_shortened(sentence['text'], 110)}")
     return lines
 
 

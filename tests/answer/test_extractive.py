@@ -98,3 +98,53 @@ def test_a_model_file_that_appears_after_start_up_is_used_for_the_whole_answer(f
     (tmp_path / "answer_model.json").write_text(json.dumps(always_answers))
     answer, trace = answerer.answer_with_trace(question, vector, hits)  # spans rated by the same model
     assert answer.found and trace.candidates
+
+
+class FakeReader:
+    """Stands in for the trained reader: says a sentence answers when it names `wanted`, spanning it."""
+
+    def __init__(self, wanted: str):
+        self.wanted = wanted
+        self.read = []
+
+    def score(self, question, passages):
+        from qa.reader.reader import ReaderScore
+
+        self.read.append(len(passages))
+        scores = []
+        for passage in passages:
+            at = passage.sentence.find(self.wanted)
+            logit = 4.0 if at >= 0 else -4.0
+            span = (at, at + len(self.wanted)) if at >= 0 else (0, 1)
+            scores.append(ReaderScore(1 / (1 + 2.718 ** -logit), logit, span, 0.9 if at >= 0 else 0.1))
+        return scores
+
+
+def read_answer(fake_index, question, reader, **decision):
+    from qa.reader.decision import ReaderDecision
+
+    assistant = Assistant.open(fake_index, embedder=FakeEmbedder())
+    vector = assistant.embedder.embed_queries([question])[0]
+    hits = assistant.retriever.search(question, vector, 5)
+    answerer = ExtractiveAnswerer(assistant.snapshot, reader=reader, decision=ReaderDecision(**decision))
+    return assistant, answerer.answer_with_trace(question, vector, hits)
+
+
+def test_the_reader_picks_the_sentence_and_its_span_is_the_short_answer(fake_index):
+    reader = FakeReader("Sergey Lavrov")
+    assistant, (answer, trace) = read_answer(fake_index, "Who co-chaired the Special ASEAN-Russia meeting?", reader,
+                                             candidates=6, answer_threshold=0.0, span_threshold=0.5)
+    assert reader.read == [6] and trace.read == 6
+    assert answer.found and "Sergey Lavrov" in answer.citations[0].sentence
+    assert answer.short_answer == "Sergey Lavrov"
+    data = Explanation.of(assistant.snapshot, answer, trace).to_dict()
+    assert data["reader_read"] == 6 and data["sentences"][0]["reader"]["span"] == "Sergey Lavrov"
+
+
+def test_the_reader_refuses_below_its_threshold_and_hides_unsure_spans(fake_index):
+    _, (answer, _) = read_answer(fake_index, "Who co-chaired the meeting?", FakeReader("Zanzibar"),
+                                 answer_threshold=0.0)
+    assert not answer.found and answer.answer == NOT_FOUND_TEXT
+    _, (answer, _) = read_answer(fake_index, "Who co-chaired the meeting?", FakeReader("Sergey Lavrov"),
+                                 answer_threshold=0.0, span_threshold=0.95)
+    assert answer.found and answer.short_answer is None
