@@ -68,10 +68,11 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    """How many closest passages a "not found" shows, how many sentences a list answer quotes."""
+    """How many closest passages a "not found" shows, how many sentences a list answer quotes, which reader reads."""
 
     closest_passages: int = 3
     max_list_sentences: int = 3
+    reader: str = "shipped"  # "shipped": qa/data/reader when it is there; "none": the fitted stage alone; or a folder
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def _changed(value):
     """A valid value other than the default, as an environment variable would hold it."""
     if isinstance(value, float):
         return str(round(value + 0.05, 4))
+    if isinstance(value, str):
+        return value + "-changed"
     return str((value or 6) + 1)
 
 

@@ -77,7 +77,7 @@ class ExtractiveAnswerer:
     def from_settings(cls, settings: Settings, snapshot: IndexSnapshot) -> "ExtractiveAnswerer":
         """The answerer with `settings.answer`, over one generation of the index, with the shipped
         reader when there is one (qa/data/reader/, with its fitted decision)."""
-        reader, decision = shipped_reader()
+        reader, decision = load_reader(settings.answer.reader)
         return cls(snapshot, settings.answer, reader=reader, decision=decision)
 
     def answer(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Answer:
@@ -215,16 +215,25 @@ def read_sentences(ranked: list[Candidate], list_question: bool, second_ratio: f
     return sorted([best, runner_up], key=lambda c: c.sentence.char_start)
 
 
-@lru_cache(maxsize=1)
-def shipped_reader() -> tuple["Reader | None", ReaderDecision | None]:
-    """The reader shipped in qa/data/reader/ and its fitted decision, loaded once a process;
-    (None, None) when either is missing (the fitted stage answers alone)."""
+@lru_cache(maxsize=4)
+def load_reader(which: str = "shipped") -> tuple["Reader | None", ReaderDecision | None]:
+    """The reader and its fitted decision, loaded once a process: "shipped" (qa/data/reader/; (None,
+    None) when it is not there), "none" (None, None), or a folder, which must hold both."""
+    from pathlib import Path
+
+    from qa.errors import ConfigurationError
     from qa.reader.reader import READER_DIR, Reader
 
-    decision = ReaderDecision.load(READER_DIR)
-    if decision is None:
+    if which == "none":
         return None, None
-    return Reader.load(READER_DIR), decision
+    folder = READER_DIR if which == "shipped" else Path(which).expanduser()
+    decision = ReaderDecision.load(folder)
+    if decision is None:
+        if which == "shipped":
+            return None, None
+        raise ConfigurationError(f"the reader folder {which!r} holds no fitted decision; fit it with: "
+                                 f"qa fit-reader --reader {which} --index YOUR-DEV-INDEX")
+    return Reader.load(folder), decision
 
 
 def _sigmoid(value: float) -> float:
