@@ -216,33 +216,34 @@ def chat_tab(context: AppContext) -> None:
 def feedback_panel(context: AppContext, shown: gr.State) -> dict:
     """Right / Wrong under the last answer, with a comment and, for a wrong one, the right answer.
 
-    Returns the event that shows the panel (empty) for a new answer and hides it when there is none.
+    A second press on the same answer changes what was kept for it. Returns the event that shows
+    the panel (empty) for a new answer and hides it when there is none.
     """
     with gr.Group(visible=False, elem_id="feedback") as panel:
-        gr.Markdown("**Was this answer right?** Your verdict goes into the next question set.",
-                    elem_id="feedback-prompt")
-        comment = gr.Textbox(label="Comment (optional)", max_length=2000, elem_id="feedback-comment")
-        correction = gr.Textbox(label="If it is wrong: the answer is… (optional)", max_length=2000,
-                                elem_id="feedback-correction")
+        with gr.Row(equal_height=True):
+            gr.Markdown("**Was this answer right?** Your verdict goes into the next question set.",
+                        elem_id="feedback-prompt")
+            right_button = gr.Button("Right", size="sm", min_width=80, scale=0, elem_id="feedback-right")
+            wrong_button = gr.Button("Wrong", size="sm", min_width=80, scale=0, elem_id="feedback-wrong")
         with gr.Row():
-            right_button = gr.Button("Right", size="sm", elem_id="feedback-right")
-            wrong_button = gr.Button("Wrong", size="sm", elem_id="feedback-wrong")
+            comment = gr.Textbox(label="Comment (optional)", max_length=2000, elem_id="feedback-comment")
+            correction = gr.Textbox(label="If it is wrong: the answer is… (optional)", max_length=2000,
+                                    elem_id="feedback-correction")
         result = gr.Markdown(elem_id="feedback-result")
 
     def recorder(verdict: str):
         def record(item, comment_text, correction_text, request: gr.Request):
             if item is None:
-                return error_markdown("ask a question first: feedback is on the last answer"), gr.skip(), gr.skip()
+                return error_markdown("ask a question first: feedback is on the last answer"), gr.skip()
             try:
-                kept = context.feedback.add(item.reviewed(verdict, comment_text, correction_text, _user(request)))
+                kept = context.feedback.save(item.reviewed(verdict, comment_text, correction_text, _user(request)))
             except QAError as error:
-                return error_markdown(str(error)), gr.skip(), gr.skip()
-            return feedback_markdown(kept), "", ""
+                return error_markdown(str(error)), gr.skip()
+            return feedback_markdown(kept), kept
         return record
 
     for button, verdict in ((right_button, "right"), (wrong_button, "wrong")):
-        button.click(recorder(verdict), [shown, comment, correction], [result, comment, correction],
-                     api_visibility="private")
+        button.click(recorder(verdict), [shown, comment, correction], [result, shown], api_visibility="private")
     return {"fn": lambda item: (gr.update(visible=item is not None), "", "", ""), "inputs": shown,
             "outputs": [panel, comment, correction, result], "api_visibility": "private"}
 
@@ -361,7 +362,7 @@ def api_endpoints(context: AppContext) -> None:
         try:
             answer = context.assistant.ask(question)
             item = FeedbackItem.of(answer, context.assistant.snapshot.location)
-            return context.feedback.add(item.reviewed(verdict, comment, correction, _user(request))).to_dict()
+            return context.feedback.save(item.reviewed(verdict, comment, correction, _user(request))).to_dict()
         except QAError as error:
             raise gr.Error(str(error)) from None
 

@@ -294,11 +294,13 @@ def test_the_page_keeps_feedback_on_the_answer_it_showed(seed_settings, tmp_path
                                    app.ALL, app.ALL)
     assert shown.searched == "When was the Special ASEAN-Russia Foreign Ministers' Meeting held?"
     right, wrong = feedback_handlers(demo)
-    message, comment, correction = wrong(shown, "", "6 July 2021", None)
-    assert message == "Kept as **wrong**. The answer is: 6 July 2021. Thank you." and comment == correction == ""
-    assert "a correction is for a wrong answer" in right(shown, "", "6 July 2021", None)[0]
+    message, kept = wrong(shown, "", "", None)
+    assert message == "Kept as **wrong**. Thank you." and kept.item_id
+    message, kept = wrong(kept, "the date is in it", "6 July 2021", None)  # the same answer, said better
+    assert message == "Kept as **wrong**. The answer is: 6 July 2021. Thank you."
+    assert "a correction is for a wrong answer" in right(kept, "", "6 July 2021", None)[0]
     assert "ask a question first" in right(None, "", "", None)[0]
-    [kept] = FeedbackStore(tmp_path / "feedback.sqlite").items()
+    assert FeedbackStore(tmp_path / "feedback.sqlite").items() == [kept]  # one answer, one item
     assert (kept.question, kept.searched, kept.correction) == ("When was it held?", shown.searched, "6 July 2021")
 
 

@@ -67,7 +67,7 @@ def test_feedback_export_writes_the_questions_and_says_what_it_left_out(fake_ind
 
     store = FeedbackStore.of(Settings(index_dir=fake_index))
     for verdict, correction in (("wrong", "PRAK Sokhonn"), ("wrong", "")):
-        store.add(FeedbackItem.of(answer(searched=f"Q{verdict}{correction}?"), "gen-000001").reviewed(
+        store.save(FeedbackItem.of(answer(searched=f"Q{verdict}{correction}?"), "gen-000001").reviewed(
             verdict, correction=correction))
     out = tmp_path / "feedback.jsonl"
     assert main(["feedback", "export", "--out", str(out), "--index", str(fake_index)]) == 0

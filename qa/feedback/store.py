@@ -7,7 +7,7 @@ Each item is committed when it is given: a restart loses nothing.
 Example:
     store = FeedbackStore.of(settings)
     item = FeedbackItem.of(answer, generation="gen-000003").reviewed("wrong", correction="6 July 2021")
-    store.add(item)
+    store.save(item)
     store.counts()  # FeedbackCounts(right=0, wrong=1, corrected=1)
 """
 
@@ -28,6 +28,7 @@ FEEDBACK_FILE = "feedback.sqlite"
 VERDICTS = ("right", "wrong")
 _COLUMNS = ("question", "searched", "answer", "short_answer", "found", "citations", "generation", "verdict",
             "comment", "correction", "user", "created_at")
+_REVIEW = ("verdict", "comment", "correction", "user", "created_at")  # what a second press changes
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
     item_id INTEGER PRIMARY KEY AUTOINCREMENT, question TEXT NOT NULL, searched TEXT, answer TEXT NOT NULL,
@@ -42,7 +43,7 @@ class FeedbackItem:
     """An answer as it was shown, and what a member of staff said of it.
 
     `FeedbackItem.of(answer, generation)` is the answer before review; `reviewed(...)` adds the
-    verdict; `FeedbackStore.add` gives it its `item_id` and time.
+    verdict; `FeedbackStore.save` gives it its `item_id` and time.
     """
 
     question: str  # as typed
@@ -113,21 +114,33 @@ class FeedbackStore:
             return cls(Path(location.target).with_suffix(".feedback.sqlite"))
         return cls(Path(location.target if location.is_folder else settings.index_dir) / FEEDBACK_FILE)
 
-    def add(self, item: FeedbackItem) -> FeedbackItem:
-        """Stores a reviewed item, committed before it returns; the item with its id and time."""
+    def save(self, item: FeedbackItem) -> FeedbackItem:
+        """Stores a reviewed item, committed before it returns; the item with its id and time.
+
+        An item already kept (it has an `item_id`) gets its new verdict, comment and correction:
+        one answer shown, one item, however often its buttons are pressed.
+        """
         if item.verdict not in VERDICTS:
             raise QAError("feedback needs a verdict: review the item with FeedbackItem.reviewed first")
         item = replace(item, created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        values = [getattr(item, name) for name in _COLUMNS]
-        values[_COLUMNS.index("citations")] = json.dumps(list(item.citations), ensure_ascii=False)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as connection, connection:
                 connection.executescript(SCHEMA)
-                cursor = connection.execute(f"INSERT INTO feedback ({', '.join(_COLUMNS)}) VALUES "
-                                            f"({', '.join('?' * len(_COLUMNS))})", values)
+                return self._write(connection, item)
         except (OSError, sqlite3.Error) as error:
             raise QAError(f"feedback could not be saved in {str(self.path)!r}: {error}") from None
+
+    @staticmethod
+    def _write(connection: sqlite3.Connection, item: FeedbackItem) -> FeedbackItem:
+        if item.item_id is not None:
+            connection.execute(f"UPDATE feedback SET {', '.join(name + ' = ?' for name in _REVIEW)} WHERE item_id = ?",
+                               [getattr(item, name) for name in _REVIEW] + [item.item_id])
+            return item
+        values = [getattr(item, name) for name in _COLUMNS]
+        values[_COLUMNS.index("citations")] = json.dumps(list(item.citations), ensure_ascii=False)
+        cursor = connection.execute(f"INSERT INTO feedback ({', '.join(_COLUMNS)}) VALUES "
+                                    f"({', '.join('?' * len(_COLUMNS))})", values)
         return replace(item, item_id=cursor.lastrowid)
 
     def items(self) -> list[FeedbackItem]:

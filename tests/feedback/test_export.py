@@ -21,7 +21,7 @@ def stored(tmp_path, *reviews):
     """Items given in order (answer, verdict, correction), as the store gives them back."""
     store = FeedbackStore(tmp_path / "feedback.sqlite")
     for given, verdict, correction in reviews:
-        store.add(FeedbackItem.of(given, "gen-000001").reviewed(verdict, correction=correction))
+        store.save(FeedbackItem.of(given, "gen-000001").reviewed(verdict, correction=correction))
     return store.items()
 
 

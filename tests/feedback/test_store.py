@@ -28,7 +28,7 @@ def test_an_item_keeps_the_answer_as_shown_with_its_generation():
 
 def test_items_are_kept_across_a_restart(tmp_path):
     path = tmp_path / "index" / FEEDBACK_FILE
-    given = FeedbackStore(path).add(FeedbackItem.of(answer(), "gen-000001").reviewed(
+    given = FeedbackStore(path).save(FeedbackItem.of(answer(), "gen-000001").reviewed(
         "Wrong", comment="  only one co-chair  ", correction="Sergey Lavrov", user="staff"))
     assert given.item_id == 1 and given.created_at
     kept = FeedbackStore(path).items()  # a new store on the same file, as after a restart
@@ -42,7 +42,7 @@ def test_counts_of_right_wrong_and_corrected(tmp_path):
     assert store.counts() == FeedbackCounts() and not store.path.exists()  # reading makes no file
     item = FeedbackItem.of(answer(), "gen-000001")
     for verdict, correction in (("right", ""), ("wrong", ""), ("wrong", "Lavrov"), ("right", "")):
-        store.add(item.reviewed(verdict, correction=correction))
+        store.save(item.reviewed(verdict, correction=correction))
     assert store.counts() == FeedbackCounts(right=2, wrong=2, corrected=1)
     assert store.counts().summary() == "2 right, 2 wrong (1 with the right answer given)"
 
@@ -64,14 +64,14 @@ def test_punctuation_alone_is_no_comment():
 
 def test_an_item_without_a_verdict_is_not_stored(tmp_path):
     with pytest.raises(QAError, match="needs a verdict"):
-        FeedbackStore(tmp_path / FEEDBACK_FILE).add(FeedbackItem.of(answer(), "g"))
+        FeedbackStore(tmp_path / FEEDBACK_FILE).save(FeedbackItem.of(answer(), "g"))
 
 
 def test_a_file_that_cannot_be_written_gives_one_line(tmp_path):
     (tmp_path / "taken").write_text("a file where the folder should be")
     store = FeedbackStore(tmp_path / "taken" / FEEDBACK_FILE)
     with pytest.raises(QAError, match="feedback could not be saved in"):
-        store.add(FeedbackItem.of(answer(), "g").reviewed("right"))
+        store.save(FeedbackItem.of(answer(), "g").reviewed("right"))
 
 
 def test_the_file_lives_beside_the_index(tmp_path):
@@ -81,3 +81,11 @@ def test_the_file_lives_beside_the_index(tmp_path):
     server = Settings(index_dir=tmp_path / "here", store="milvus://db.example:19530")
     assert FeedbackStore.of(server).path == tmp_path / "here" / FEEDBACK_FILE
     assert FeedbackStore.of(Settings(feedback_db=tmp_path / "f.sqlite")).path == tmp_path / "f.sqlite"
+
+
+def test_saving_a_kept_item_again_replaces_its_verdict(tmp_path):
+    store = FeedbackStore(tmp_path / FEEDBACK_FILE)
+    kept = store.save(FeedbackItem.of(answer(), "gen-000001").reviewed("wrong"))
+    again = store.save(kept.reviewed("wrong", comment="the date", correction="6 July 2021"))
+    assert again.item_id == kept.item_id and store.items() == [again]
+    assert store.counts() == FeedbackCounts(right=0, wrong=1, corrected=1)
