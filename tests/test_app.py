@@ -120,7 +120,8 @@ def test_api_feedback_records_the_answer_given_now_and_counts_it(client, seed_se
     from qa.feedback import FeedbackStore
 
     before = client.predict(api_name="/status")["feedback"]
-    kept = client.predict("Who co-chaired the meeting?", "wrong", "only one name", "Sergey Lavrov", api_name="/feedback")
+    kept = client.predict("Who co-chaired the meeting?", "wrong", "only one name", "Sergey Lavrov",
+                          api_name="/feedback")
     assert (kept["verdict"], kept["comment"], kept["correction"], kept["user"]) == (
         "wrong", "only one name", "Sergey Lavrov", None)
     assert kept["citations"][0]["release_id"] == SEED_ID and kept["generation"].startswith("gen-")

@@ -71,7 +71,8 @@ class FeedbackItem:
         """The question as it was searched: a follow-up stands on its own in this form."""
         return self.searched or self.question
 
-    def reviewed(self, verdict: str, comment: str = "", correction: str = "", user: str | None = None) -> "FeedbackItem":
+    def reviewed(self, verdict: str, comment: str = "", correction: str = "",
+                 user: str | None = None) -> "FeedbackItem":
         """This answer with a verdict; QAError for a verdict other than right/wrong, a correction of
         a right answer, or a comment or correction that is not usable text."""
         verdict = str(verdict or "").strip().lower()
