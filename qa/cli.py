@@ -76,7 +76,6 @@ def run_ask(args) -> int:
 
 def run_status(args) -> int:
     from qa.assistant import IndexStatus
-
     from qa.feedback import FeedbackStore
 
     settings = Settings.from_env(**_where(args))
@@ -291,5 +290,4 @@ def run_feedback(args) -> int:
 
 COMMANDS = {"ingest": run_ingest, "ask": run_ask, "status": run_status, "check": run_check, "serve": run_serve,
             "points": run_points, "timeline": run_timeline, "eval": run_eval, "train-answerer": run_train,
-            "train-reader": run_train_reader, "fit-reader": run_fit_reader,
-            "feedback": run_feedback}
+            "train-reader": run_train_reader, "fit-reader": run_fit_reader, "feedback": run_feedback}
