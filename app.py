@@ -5,7 +5,8 @@ Configuration: QA_INDEX, QA_CORPUS, QA_MODEL, QA_ALLOW_UPLOADS, QA_MAX_UPLOAD_MB
 GRADIO_SERVER_NAME, GRADIO_SERVER_PORT.
 
 API (gradio_client): `/ask` (question, history, date_from, date_to, source, collection) -> the
-`qa ask --json` object; `/status` -> the index status.
+`qa ask --json` object; `/feedback` (question, verdict, comment, correction) -> the feedback kept;
+`/status` -> the index status with the feedback counts.
 """
 
 # No `from __future__ import annotations`: gr.api reads the endpoint's type hints at run time.
@@ -28,6 +29,7 @@ from qa.language.conversation import Conversation
 from qa.errors import ConfigurationError
 from qa.answer.explain import Explanation, TracingAssistant
 from qa.briefing.export import suggested_filename, write_export
+from qa.feedback import FeedbackItem, FeedbackStore
 from qa.render import (WHY_PLACEHOLDER, answer_markdown, collection_choices, error_markdown, escape_markdown,
                        explanation_html, note_markdown, source_cards_html, source_choices, status_markdown,
                        upload_markdown)
@@ -56,13 +58,14 @@ class AppContext:
     """What every tab needs: the assistant, its settings, and the shared status line.
 
     The conversation asks through `tracing`, which keeps each question's trace for the
-    "Why this answer?" panel from the same ask.
+    "Why this answer?" panel from the same ask. `feedback` keeps what staff say of answers.
     """
 
     assistant: Assistant
     settings: Settings
     conversation: Conversation
     tracing: TracingAssistant
+    feedback: FeedbackStore
     status: gr.Markdown | None = None
 
 
@@ -138,7 +141,7 @@ def build_app(assistant: Assistant, settings: Settings | None = None, note: str 
     """The web app: a status line, then one tab per task (a function per tab), and the API."""
     settings = settings or assistant.settings
     tracing = TracingAssistant(assistant)
-    context = AppContext(assistant, settings, Conversation(tracing), tracing)
+    context = AppContext(assistant, settings, Conversation(tracing), tracing, FeedbackStore.of(settings))
     with gr.Blocks(title="releaseqa", analytics_enabled=False) as demo:
         gr.Markdown("## Ask the press releases")
         context.status = gr.Markdown(status_markdown(assistant.status(), note), elem_id="status")
@@ -164,6 +167,8 @@ def chat_tab(context: AppContext) -> None:
             with gr.Row():
                 ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
                 clear_button = gr.Button("New chat", elem_id="new-chat")
+            shown = gr.State(None)  # the last answer as shown (a FeedbackItem), for the feedback panel
+            show_feedback = feedback_panel(context, shown)
         with gr.Column(scale=2):
             with gr.Accordion("Filters", open=True):
                 date_from = gr.DateTime(label="From", include_time=False, type="string", elem_id="date-from")
@@ -183,7 +188,7 @@ def chat_tab(context: AppContext) -> None:
     def respond(text, history, earlier, day_from, day_to, source_name, collection_name):
         history = list(history or [])
         if not text or not text.strip():
-            return history, gr.skip(), "", earlier, gr.skip(), gr.skip()
+            return history, gr.skip(), "", earlier, gr.skip(), gr.skip(), gr.skip()
         status = refreshed_status(context)
         context.tracing.forget()
         try:
@@ -192,18 +197,66 @@ def chat_tab(context: AppContext) -> None:
         except QAError as error:
             history += [{"role": "user", "content": escape_markdown(text)},
                         {"role": "assistant", "content": error_markdown(str(error))}]
-            return history, "", "", earlier, status, WHY_PLACEHOLDER
+            return history, "", "", earlier, status, WHY_PLACEHOLDER, None
         history += [{"role": "user", "content": escape_markdown(text)},
                     {"role": "assistant", "content": answer_markdown(answer)}]
-        return history, source_cards_html(answer), "", list(earlier) + [text], status, why_html(context, answer)
+        item = FeedbackItem.of(answer, context.assistant.snapshot.location)
+        return (history, source_cards_html(answer), "", list(earlier) + [text], status, why_html(context, answer),
+                item)
 
     inputs = [question, chatbot, asked, date_from, date_to, source, collection]
-    outputs = [chatbot, sources, question, asked, context.status, why]
+    outputs = [chatbot, sources, question, asked, context.status, why, shown]
     for trigger in (question.submit, ask_button.click):
         trigger(respond, inputs, outputs, api_visibility="private", concurrency_id="assistant",
-                concurrency_limit=context.settings.concurrent_questions)
-    clear_button.click(lambda: ([], "", [], WHY_PLACEHOLDER), None, [chatbot, sources, asked, why],
-                       api_visibility="private")
+                concurrency_limit=context.settings.concurrent_questions).then(**show_feedback)
+    clear_button.click(lambda: ([], "", [], WHY_PLACEHOLDER, None), None, [chatbot, sources, asked, why, shown],
+                       api_visibility="private").then(**show_feedback)
+
+
+def feedback_panel(context: AppContext, shown: gr.State) -> dict:
+    """Right / Wrong under the last answer, with a comment and, for a wrong one, the right answer.
+
+    A second press on the same answer changes what was kept for it. Returns the event that shows
+    the panel (empty) for a new answer and hides it when there is none.
+    """
+    with gr.Group(visible=False, elem_id="feedback") as panel:
+        with gr.Row(equal_height=True):
+            gr.Markdown("**Was this answer right?** Your verdict goes into the next question set.",
+                        elem_id="feedback-prompt")
+            right_button = gr.Button("Right", size="sm", min_width=80, scale=0, elem_id="feedback-right")
+            wrong_button = gr.Button("Wrong", size="sm", min_width=80, scale=0, elem_id="feedback-wrong")
+        with gr.Row():
+            comment = gr.Textbox(label="Comment (optional)", max_length=2000, elem_id="feedback-comment")
+            correction = gr.Textbox(label="If it is wrong: the answer is… (optional)", max_length=2000,
+                                    elem_id="feedback-correction")
+        result = gr.Markdown(elem_id="feedback-result")
+
+    def recorder(verdict: str):
+        def record(item, comment_text, correction_text, request: gr.Request):
+            if item is None:
+                return error_markdown("ask a question first: feedback is on the last answer"), gr.skip()
+            try:
+                kept = context.feedback.save(item.reviewed(verdict, comment_text, correction_text, _user(request)))
+            except QAError as error:
+                return error_markdown(str(error)), gr.skip()
+            return feedback_markdown(kept), kept
+        return record
+
+    for button, verdict in ((right_button, "right"), (wrong_button, "wrong")):
+        button.click(recorder(verdict), [shown, comment, correction], [result, shown], api_visibility="private")
+    return {"fn": lambda item: (gr.update(visible=item is not None), "", "", ""), "inputs": shown,
+            "outputs": [panel, comment, correction, result], "api_visibility": "private"}
+
+
+def feedback_markdown(item: FeedbackItem) -> str:
+    """What the panel says once feedback is kept."""
+    said = f" The answer is: {escape_markdown(item.correction)}." if item.correction else ""
+    return f"Kept as **{item.verdict}**.{said} Thank you."
+
+
+def _user(request: gr.Request | None) -> str | None:
+    """The signed-in user, when the app asks to sign in."""
+    return getattr(request, "username", None) if request is not None else None
 
 
 def why_html(context: AppContext, answer) -> str:
@@ -283,7 +336,7 @@ def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdo
 
 
 def api_endpoints(context: AppContext) -> None:
-    """`/ask` and `/status` for gradio_client, the same functions the chat uses."""
+    """`/ask`, `/feedback` and `/status` for gradio_client, the same functions the chat uses."""
 
     def ask(question: str, history: list[str] | None = None, date_from: str = "", date_to: str = "",
             source: str = "", collection: str = "") -> dict:
@@ -298,12 +351,29 @@ def api_endpoints(context: AppContext) -> None:
         except QAError as error:
             raise gr.Error(str(error)) from None
 
-    def status() -> dict:
-        """Releases, passages (chunks), sentences, model and last update of the index."""
+    def feedback(question: str, verdict: str, comment: str = "", correction: str = "",
+                 request: gr.Request = None) -> dict:
+        """Records whether the answer the index gives `question` now is "right" or "wrong", with an
+        optional comment and, for a wrong one, the right answer (`correction`).
+
+        Returns the feedback kept: the answer, its citations, the index generation, the verdict.
+        """
         refreshed_status(context)
-        return asdict(context.assistant.status())
+        try:
+            answer = context.assistant.ask(question)
+            item = FeedbackItem.of(answer, context.assistant.snapshot.location)
+            return context.feedback.save(item.reviewed(verdict, comment, correction, _user(request))).to_dict()
+        except QAError as error:
+            raise gr.Error(str(error)) from None
+
+    def status() -> dict:
+        """Releases, passages (chunks), sentences, model and last update of the index; the feedback counts."""
+        refreshed_status(context)
+        return {**asdict(context.assistant.status()), "feedback": asdict(context.feedback.counts())}
 
     gr.api(ask, api_name="ask", concurrency_id="assistant", concurrency_limit=context.settings.concurrent_questions)
+    gr.api(feedback, api_name="feedback", concurrency_id="assistant",
+           concurrency_limit=context.settings.concurrent_questions)
     gr.api(status, api_name="status")
 
 

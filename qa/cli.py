@@ -76,11 +76,14 @@ def run_ask(args) -> int:
 
 def run_status(args) -> int:
     from qa.assistant import IndexStatus
+    from qa.feedback import FeedbackStore
 
-    status = IndexStatus.read(StoreLocation.of(Settings.from_env(**_where(args))))
+    settings = Settings.from_env(**_where(args))
+    status = IndexStatus.read(StoreLocation.of(settings))
     for key, value in asdict(status).items():
         if key != "warnings":
             print(f"{key}: {value}")
+    print(f"feedback: {FeedbackStore.of(settings).counts().summary()}")
     return _warned(status.warnings)
 
 
@@ -259,6 +262,32 @@ def run_fit_reader(args) -> int:
     return 0
 
 
+def run_feedback(args) -> int:
+    """`qa feedback export --out FILE`: reviewed answers as questions; what is left out is said why."""
+    from qa.evaluate.questions import write_questions
+    from qa.feedback import FeedbackExporter, FeedbackStore
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise QAError(f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
+    settings = Settings.from_env(**_where(args))
+    store = FeedbackStore.of(settings)
+    items = store.items()
+    if not items:
+        raise QAError(f"no feedback in {str(store.path)!r} yet: mark answers Right or Wrong in the app "
+                      "(or through its /feedback endpoint) first")
+    report = FeedbackExporter(StoreLocation.of(settings).open_snapshot()).run(items)
+    for line in report.skipped:
+        print(f"qa: note: {line}", file=sys.stderr)
+    if not report.questions:
+        raise QAError(f"none of the {len(items)} feedback items gives a question (the notes above say why)")
+    write_questions(report.questions, out)
+    count = len(report.questions)
+    print(f"wrote {out}: {count} question{'' if count == 1 else 's'} from {len(items)} feedback items "
+          f"({len(report.skipped)} left out)")
+    return 0
+
+
 COMMANDS = {"ingest": run_ingest, "ask": run_ask, "status": run_status, "check": run_check, "serve": run_serve,
             "points": run_points, "timeline": run_timeline, "eval": run_eval, "train-answerer": run_train,
-            "train-reader": run_train_reader, "fit-reader": run_fit_reader}
+            "train-reader": run_train_reader, "fit-reader": run_fit_reader, "feedback": run_feedback}

@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default: GRADIO_SERVER_PORT or 7860)")
     _add_eval_command(commands)
     _add_train_command(commands)
+    _add_feedback_command(commands)
     return parser
 
 
@@ -129,6 +130,16 @@ def _add_eval_command(commands) -> None:
                                "given, else a temporary folder): the snippet condition, tests/data/snippet_passages.jsonl.gz")
     evaluate.add_argument("--k", type=int, help="passages each answer draws from (default 5)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_feedback_command(commands) -> None:
+    """`qa feedback export`: the app's Right/Wrong feedback as a question file for `qa eval`."""
+    feedback = commands.add_parser("feedback", help="what staff said of answers in the app (Right / Wrong)")
+    actions = feedback.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write the reviewed answers as questions in the format qa eval reads "
+                                "(a wrong answer's correction is its key)")
+    export.add_argument("--out", required=True, metavar="FILE.jsonl", help="the question file to write")
+    _index_option(export)
 
 
 def _add_train_command(commands) -> None:

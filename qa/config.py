@@ -151,6 +151,7 @@ ENVIRONMENT_VARIABLES = {
     "concurrent_questions": "QA_CONCURRENT_QUESTIONS",
     "ner_model": "QA_NER_MODEL",
     "auth": "QA_AUTH",
+    "feedback_db": "QA_FEEDBACK_DB",
     "generator": "QA_GENERATOR",
     "generator_model": "QA_GENERATOR_MODEL",
     "generator_url": "QA_GENERATOR_URL",
@@ -195,6 +196,7 @@ class Settings:
     max_chars: int = 2_000_000
     auth: str | None = None  # "user:password" (several separated by commas); None: no login
     concurrent_questions: int = 4  # questions the app answers at once (bench/load.py)
+    feedback_db: Path | None = None  # None: feedback.sqlite beside the index (qa.feedback.store)
     # Generative answers: off unless a backend is configured.
     generator: str | None = None  # None | "transformers" | "openai-compatible"
     generator_model: str | None = None  # model folder or name, or the server's model name

@@ -11,6 +11,7 @@ from qa.errors import ConfigurationError, QAError
 from qa.search.retriever import Filters
 
 from .conftest import SEED_FILE
+from .feedback.test_store import SEED_ID
 from .fakes import FakeEmbedder
 
 
@@ -109,7 +110,40 @@ def test_api_status_gives_counts_and_model(client):
 
 
 def test_chat_and_upload_events_are_not_public_endpoints(client):
-    assert sorted(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask", "/status"]
+    assert sorted(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == [
+        "/ask", "/feedback", "/status"]
+
+
+def test_api_feedback_records_the_answer_given_now_and_counts_it(client, seed_settings, tmp_path, capsys):
+    from qa.cli import main
+    from qa.evaluate.questions import load_questions
+    from qa.feedback import FeedbackStore
+
+    before = client.predict(api_name="/status")["feedback"]
+    kept = client.predict("Who co-chaired the meeting?", "wrong", "only one name", "Sergey Lavrov",
+                          api_name="/feedback")
+    assert (kept["verdict"], kept["comment"], kept["correction"], kept["user"]) == (
+        "wrong", "only one name", "Sergey Lavrov", None)
+    assert kept["citations"][0]["release_id"] == SEED_ID and kept["generation"].startswith("gen-")
+    assert kept["answer"] and kept["item_id"] and kept["created_at"]
+    client.predict("Who co-chaired the meeting?", "right", api_name="/feedback")
+    after = client.predict(api_name="/status")["feedback"]
+    assert (after["right"] - before["right"], after["wrong"] - before["wrong"],
+            after["corrected"] - before["corrected"]) == (1, 1, 1)
+    assert FeedbackStore.of(seed_settings).items()[-2].item_id == kept["item_id"]  # in the file beside the index
+
+    client.predict("Who co-chaired the meeting?", "wrong", "", "Sergey Lavrov", api_name="/feedback")  # the latest
+    out = tmp_path / "feedback.jsonl"
+    assert main(["feedback", "export", "--out", str(out), "--index", str(seed_settings.index_dir)]) == 0
+    question = next(q for q in load_questions(out) if q.question == "Who co-chaired the meeting?")
+    assert (question.answers, question.gold_doc_ids, question.kind) == (("Sergey Lavrov",), (SEED_ID,), "who")
+
+
+@pytest.mark.parametrize("verdict, correction, message", [("maybe", "", "verdict must be 'right' or 'wrong'"),
+                                                          ("right", "Lavrov", "a correction is for a wrong answer")])
+def test_api_feedback_refuses_bad_feedback_with_its_reason(client, verdict, correction, message):
+    with pytest.raises(Exception, match=message):
+        client.predict("Who co-chaired the meeting?", verdict, "", correction, api_name="/feedback")
 
 
 def test_read_only_deployment_has_no_upload_panel(seed_settings):
@@ -219,8 +253,8 @@ def test_chat_answer_fills_the_why_panel_from_the_same_ask(chat_app, monkeypatch
     asked = []
     ask_with_trace = assistant.ask_with_trace
     monkeypatch.setattr(assistant, "ask_with_trace", lambda *args: asked.append(args) or ask_with_trace(*args))
-    history, sources, _, _, _, why = chat_handler(demo)("Who co-chaired the meeting?", [], [], None, None,
-                                                        app.ALL, app.ALL)
+    history, sources, _, _, _, why, shown = chat_handler(demo)("Who co-chaired the meeting?", [], [], None, None,
+                                                               app.ALL, app.ALL)
     assert len(asked) == 1
     assert history[-1]["content"] == app.answer_markdown(assistant.ask("Who co-chaired the meeting?"))
     assert "source-card" in sources
@@ -231,15 +265,56 @@ def test_chat_answer_fills_the_why_panel_from_the_same_ask(chat_app, monkeypatch
 @pytest.mark.parametrize("question, date_from", [("Who co-chaired the meeting?", "July 2021"),
                                                  ("Who co-chaired \udcff the meeting?", None), ("y" * 2001, None)])
 def test_bad_input_gives_a_message_and_no_trace_or_traceback(chat_app, question, date_from):
-    history, sources, _, _, _, why = chat_handler(chat_app[1])(question, [], [], date_from, None, app.ALL, app.ALL)
+    history, sources, _, _, _, why, shown = chat_handler(chat_app[1])(question, [], [], date_from, None, app.ALL,
+                                                                      app.ALL)
     assert history[-1]["content"].startswith("**Error:**") and sources == ""
-    assert why == app.WHY_PLACEHOLDER
+    assert why == app.WHY_PLACEHOLDER and shown is None  # no answer: nothing to give feedback on
     assert "Traceback" not in history[-1]["content"] + why
 
 
 def test_a_fault_in_the_trace_never_costs_the_answer(chat_app, monkeypatch):
     assistant, demo = chat_app
     monkeypatch.setattr(app.Explanation, "to_text", lambda self: 1 / 0)
-    history, _, _, _, _, why = chat_handler(demo)("Who co-chaired the meeting?", [], [], None, None, app.ALL, app.ALL)
+    history, _, _, _, _, why, _ = chat_handler(demo)("Who co-chaired the meeting?", [], [], None, None, app.ALL,
+                                                     app.ALL)
     assert history[-1]["content"] == app.answer_markdown(assistant.ask("Who co-chaired the meeting?"))
     assert "could not be shown" in why and "Traceback" not in why
+
+
+def feedback_handlers(demo):
+    """The Right and the Wrong buttons' functions, as the page calls them."""
+    return [function.fn for function in demo.fns.values() if function.name == "record"]
+
+
+def test_the_page_keeps_feedback_on_the_answer_it_showed(seed_settings, tmp_path):
+    from qa.feedback import FeedbackStore
+
+    settings = seed_settings.with_values(allow_uploads=False, feedback_db=tmp_path / "feedback.sqlite")
+    demo = app.build_app(Assistant.open(seed_settings.index_dir, embedder=FakeEmbedder()), settings)
+    *_, shown = chat_handler(demo)("When was it held?", [], ["Who co-chaired the meeting?"], None, None,
+                                   app.ALL, app.ALL)
+    assert shown.searched == "When was the Special ASEAN-Russia Foreign Ministers' Meeting held?"
+    right, wrong = feedback_handlers(demo)
+    message, kept = wrong(shown, "", "", None)
+    assert message == "Kept as **wrong**. Thank you." and kept.item_id
+    message, kept = wrong(kept, "the date is in it", "6 July 2021", None)  # the same answer, said better
+    assert message == "Kept as **wrong**. The answer is: 6 July 2021. Thank you."
+    assert "a correction is for a wrong answer" in right(kept, "", "6 July 2021", None)[0]
+    assert "ask a question first" in right(None, "", "", None)[0]
+    assert FeedbackStore(tmp_path / "feedback.sqlite").items() == [kept]  # one answer, one item
+    assert (kept.question, kept.searched, kept.correction) == ("When was it held?", shown.searched, "6 July 2021")
+
+
+def test_the_feedback_panel_sits_under_the_chat_hidden_until_an_answer(chat_app):
+    components = {component.get("props", {}).get("elem_id"): component
+                  for component in chat_app[1].get_config_file()["components"]}
+    assert components["feedback"]["props"]["visible"] is False
+    assert {"feedback-right", "feedback-wrong", "feedback-comment", "feedback-correction"} <= set(components)
+
+
+def test_feedback_through_the_api_keeps_the_signed_in_user(launched):
+    from gradio_client import Client
+
+    url, _ = launched(auth="staff:s3cret", allow_uploads=False)
+    client = Client(url + "/", auth=("staff", "s3cret"), verbose=False)
+    assert client.predict("Who co-chaired the meeting?", "right", api_name="/feedback")["user"] == "staff"

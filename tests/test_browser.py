@@ -1,7 +1,8 @@
 """The web app in a real browser: Debian's Chromium driven by Playwright, the real model, a small index.
 
 A member of staff asks a question, reads the answer and its source card, asks a follow-up,
-uploads a release and asks what only it says. The time from pressing Enter to the answer
+uploads a release and asks what only it says; marks an answer wrong with the right one, and
+after a restart `qa feedback export` gives that question with its key. The time from pressing Enter to the answer
 on screen is measured for each question and the median printed. Set QA_SCREENSHOT_DIR to
 keep the screenshot of the answered chat (the README's is docs/screenshot-chat.png).
 """
@@ -9,7 +10,10 @@ keep the screenshot of the answered chat (the README's is docs/screenshot-chat.p
 import os
 import socket
 import statistics
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,12 +48,17 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory, real_embedder):
-    """The app over the seed and three ASEAN releases, its index built the way a first launch does."""
+def browser_settings(tmp_path_factory):
+    """The seed and three ASEAN releases; the first launch builds their index."""
     folder = tmp_path_factory.mktemp("browser")
     copy_sample_corpus(folder / "corpus")
-    settings = Settings(index_dir=folder / "index", corpus_dir=folder / "corpus")
-    assistant, note = app.open_assistant(settings, embedder=real_embedder)
+    return Settings(index_dir=folder / "index", corpus_dir=folder / "corpus")
+
+
+@contextmanager
+def served(settings: Settings, embedder):
+    """The app as `python app.py` starts it (building the index on a first launch); yields its URL."""
+    assistant, note = app.open_assistant(settings, embedder=embedder)
     demo = app.build_app(assistant, settings, note)
     port = free_port()
     demo.launch(prevent_thread_lock=True, quiet=True, **app.launch_options(settings, "127.0.0.1", port))
@@ -57,6 +66,12 @@ def app_url(tmp_path_factory, real_embedder):
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_settings, real_embedder):
+    with served(browser_settings, real_embedder) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -71,16 +86,23 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, app_url):
+@contextmanager
+def opened(browser, url: str):
+    """A page of the app, ready for a question; no script from a release or a question may run in it."""
     page = browser.new_page(viewport={"width": 1400, "height": 1300})
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(app_url)
+    page.goto(url)
     page.wait_for_selector("#question textarea", timeout=ANSWER_TIMEOUT_MS)
     yield page
     assert dialogs == [], "a script from a release or a question ran in the page"
     page.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    with opened(browser, app_url) as page:
+        yield page
 
 
 class Chat:
@@ -181,3 +203,38 @@ def test_why_this_answer_opens_the_trace_of_the_last_answer(page):
     text = trace.inner_text()
     assert "retrieval (fused rank" in text and "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt" in text
     assert text.strip().splitlines()[-1].startswith("verdict: ")
+
+
+def test_staff_mark_an_answer_wrong_and_after_a_restart_it_is_a_question(browser, browser_settings, real_embedder,
+                                                                         tmp_path):
+    from gradio_client import Client
+
+    from qa.evaluate.questions import load_questions
+
+    searched = "When was the Special ASEAN-Russia Foreign Ministers' Meeting held?"
+    with served(browser_settings, real_embedder) as url, opened(browser, url) as page:
+        chat = Chat(page)
+        assert not page.locator("#feedback-wrong").is_visible()  # nothing to judge before an answer
+        chat.ask("Who co-chaired the meeting?")
+        chat.ask("When was it held?")
+        page.locator("#feedback-wrong").wait_for(timeout=ANSWER_TIMEOUT_MS)
+        page.fill("#feedback-comment textarea", "the date is in the first sentence")
+        page.fill("#feedback-correction textarea", "6 July 2021")
+        page.click("#feedback-wrong")
+        page.wait_for_selector("#feedback-result >> text=The answer is: 6 July 2021", timeout=ANSWER_TIMEOUT_MS)
+        assert "Kept as wrong" in page.inner_text("#feedback-result")
+        page.screenshot(path=str(tmp_path / "feedback.png"), full_page=True)
+        chat.ask("Who co-chaired the meeting?")  # a new answer: the panel starts empty again
+        page.wait_for_function("() => !document.querySelector('#feedback-result').innerText.includes('Kept')",
+                               timeout=ANSWER_TIMEOUT_MS)
+        assert page.input_value("#feedback-correction textarea") == ""
+    with served(browser_settings, real_embedder) as url:  # a restart: a new server over the same index
+        counts = Client(url, verbose=False).predict(api_name="/status")["feedback"]
+        assert counts["wrong"] >= 1 and counts["corrected"] >= 1
+    out = tmp_path / "feedback.jsonl"
+    exported = subprocess.run([sys.executable, "-m", "qa", "feedback", "export", "--out", str(out),
+                               "--index", str(browser_settings.index_dir)], capture_output=True, text=True)
+    assert exported.returncode == 0, exported.stderr
+    [question] = [question for question in load_questions(out) if question.question == searched]
+    assert question.answers == ("6 July 2021",) and question.kind == "when"
+    assert question.gold_doc_ids[0] == "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"

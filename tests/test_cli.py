@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from qa import Settings
 from qa.cli import COMMANDS, main
 from qa.cli_parser import build_parser
 
@@ -55,6 +56,35 @@ def test_status_reads_the_manifest(fake_index, capsys):
     assert main(["status", "--index", str(fake_index)]) == 0
     output = capsys.readouterr().out
     assert "releases: 4" in output and "model: fake-hash-embedder" in output
+    assert "feedback: 0 right, 0 wrong (0 with the right answer given)" in output
+
+
+def test_feedback_export_writes_the_questions_and_says_what_it_left_out(fake_index, tmp_path, capsys):
+    from qa.evaluate.questions import load_questions
+    from qa.feedback import FeedbackItem, FeedbackStore
+
+    from .feedback.test_store import SEED_ID, answer
+
+    store = FeedbackStore.of(Settings(index_dir=fake_index))
+    for verdict, correction in (("wrong", "PRAK Sokhonn"), ("wrong", "")):
+        store.save(FeedbackItem.of(answer(searched=f"Q{verdict}{correction}?"), "gen-000001").reviewed(
+            verdict, correction=correction))
+    out = tmp_path / "feedback.jsonl"
+    assert main(["feedback", "export", "--out", str(out), "--index", str(fake_index)]) == 0
+    [question] = load_questions(out)
+    assert (question.answers, question.gold_doc_ids) == (("PRAK Sokhonn",), (SEED_ID,))
+    assert main(["status", "--index", str(fake_index)]) == 0
+    output, error = capsys.readouterr()
+    assert f"wrote {out}: 1 question from 2 feedback items (1 left out)" in output
+    assert "feedback: 0 right, 2 wrong (1 with the right answer given)" in output
+    assert error == "qa: note: feedback 2: a wrong answer without the right one gives no key\n"
+
+
+def test_feedback_export_without_feedback_is_a_one_line_error(fake_index, tmp_path, capsys):
+    assert main(["feedback", "export", "--out", str(tmp_path / "f.jsonl"), "--index", str(fake_index)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("qa: error: no feedback in") and error.count("\n") == 1
+    assert not (tmp_path / "f.jsonl").exists()
 
 
 def test_k_of_zero_is_a_one_line_error(fake_index, capsys, monkeypatch):

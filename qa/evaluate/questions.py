@@ -48,6 +48,22 @@ class DevQuestion:
         present = [normalise(key) in haystack for key in self.answers]
         return bool(present) and (all(present) if self.match == "all" else any(present))
 
+    def to_dict(self) -> dict:
+        """The question as one line of a question file (what `load_questions` reads back)."""
+        data = {"id": self.question_id, "question": self.question, "answers": list(self.answers),
+                "match": self.match, "gold_doc_ids": list(self.gold_doc_ids), "kind": self.kind}
+        if self.paraphrased:
+            data["paraphrased"] = True
+        return data if self.style is None else {**data, "style": self.style}
+
+
+def write_questions(questions: list[DevQuestion], path: str | Path) -> Path:
+    """Writes a question file, one JSON object a line, in the order given."""
+    path = Path(path)
+    lines = [json.dumps(question.to_dict(), ensure_ascii=False) + "\n" for question in questions]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
 
 def load_questions(path: str | Path) -> list[DevQuestion]:
     """Reads a question set; a bad line raises QAError naming the line and the field."""

@@ -77,3 +77,16 @@ def test_the_dev_set_meets_the_issue_mix():
     assert any(SEED_ID in q.gold_doc_ids for q in questions)
 
 
+
+
+def test_a_written_question_file_reads_back_the_same(tmp_path):
+    from qa.evaluate.questions import write_questions
+
+    questions = [DevQuestion("q1", "Who co-chaired the meeting?", ("Retno Marsudi", "Sergey Lavrov"), "all",
+                             (SEED_ID,), "who", paraphrased=True, style="feedback"),
+                 DevQuestion("q2", "What did the ministry say about Mars?", (), "any", (), "unanswerable")]
+    path = write_questions(questions, tmp_path / "written.jsonl")
+    assert load_questions(path) == questions
+    assert json.loads(path.read_text().splitlines()[1]) == {
+        "id": "q2", "question": "What did the ministry say about Mars?", "answers": [], "match": "any",
+        "gold_doc_ids": [], "kind": "unanswerable"}
