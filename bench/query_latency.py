@@ -1,6 +1,7 @@
 """Query latency of Assistant.ask with the model loaded: p50/p95 over a question file.
 
 Usage: python bench/query_latency.py --index DIR [--questions FILE] [--repeat N] [--query-threads N]
+                                     [--compare-reader [none|FOLDER]]
 Prints the index (chunks, size on disk), the start-up time of Assistant.open, p50/p95/mean
 per repeat and overall, the process's peak resident memory (RSS) holding the index, and
 the stages: encoding the question, searching (question analysis, dense and BM25 search,
@@ -9,6 +10,9 @@ fusion, entity constraint) and choosing the answer.
 Baseline, measured in the same run: the bare `SentenceTransformer.encode` of each question
 (same model, same torch threads), one round per repeat, alternating which round goes first.
 The ratio ask / bare encode is steadier across runs than milliseconds on a shared machine.
+With --compare-reader, the same questions are also asked of an assistant whose answer stage uses
+another reader (default "none": the fitted stage alone), in alternating rounds, and the ratio of
+the two p50s is printed per repeat.
 """
 
 from __future__ import annotations
@@ -73,8 +77,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument("--query-threads", type=int, help="torch threads to encode a question "
                         "(default: the setting, QA_QUERY_THREADS or 1; 0: torch's default)")
+    parser.add_argument("--compare-reader", nargs="?", const="none", metavar="READER",
+                        help="also time an answer stage with this reader (default none: without the reader)")
     args = parser.parse_args()
     settings = Settings.from_env(query_threads=args.query_threads)
+    if args.compare_reader:
+        return compare_readers(args, settings)
     questions = [line.strip() for line in Path(args.questions).read_text().splitlines() if line.strip()]
 
     started = time.perf_counter()
@@ -105,6 +113,32 @@ def main() -> None:
           f"ask / bare encode p50, median of repeats: {statistics.median(ratios):.2f}")
     print("stages, p50 / p95 ms: " + ", ".join(
         f"{name} {statistics.median(values):.1f} / {percentile(values, 0.95):.1f}" for name, values in stages.items()))
+
+
+def compare_readers(args, settings: Settings) -> None:
+    """p50/p95 of `ask` with the configured reader and with `args.compare_reader`, alternating rounds."""
+    from dataclasses import replace
+
+    questions = [line.strip() for line in Path(args.questions).read_text().splitlines() if line.strip()]
+    other = settings.with_values(**{"answer.reader": args.compare_reader})
+    assistants = {settings.answer.reader: Assistant.open(args.index, settings=settings),
+                  args.compare_reader: Assistant.open(args.index, settings=replace(other))}
+    for assistant in assistants.values():
+        assistant.ask(questions[0])
+    times = {name: [] for name in assistants}
+    for repeat in range(args.repeat):
+        order = list(assistants) if repeat % 2 == 0 else list(reversed(assistants))
+        rounds = {name: timed_asks(assistants[name], questions, {"encode": [], "search": [], "answer": []})
+                  for name in order}
+        for name, values in rounds.items():
+            times[name] += values
+        first, second = list(assistants)
+        print(f"repeat {repeat + 1} ({order[0]} first): " + "; ".join(
+            f"{name} p50 {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f} ms"
+            for name, values in rounds.items())
+            + f"; ratio {statistics.median(rounds[first]) / statistics.median(rounds[second]):.2f}")
+    for name, values in times.items():
+        print(f"overall, reader {name}: p50 {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f} ms")
 
 
 if __name__ == "__main__":
