@@ -2,9 +2,11 @@
 
 The pairs come from `ExampleCollector` over an index of the training releases
 (tests/data/reader/train_releases.jsonl.gz). Loss: binary cross-entropy of the answer head on
-every pair, plus the span head's cross-entropy of the key's first and last token on the pairs
-that answer (SQuAD-style; the span head never sees a sentence that does not answer). AdamW with
-a linear warm-up and decay; batches of like lengths in a seeded order, so two runs on the same
+every pair, plus the cross-entropy of the answering sentence among its question's sentences
+(listwise: a batch holds whole questions), plus the span head's cross-entropy of the key's first
+and last token on the pairs that answer (SQuAD-style; the span head never sees a sentence that
+does not answer). AdamW with
+a linear warm-up and decay; questions in a seeded order, so two runs on the same
 machine give the same model. The weights are written as float16 with the config and the model
 card (`card.py`); the answer stage's thresholds are fitted afterwards on the dev set.
 """
@@ -31,12 +33,13 @@ from qa.reader.network import ReaderNetwork, load_tokenizer
 class TrainingSettings:
     """How the reader is trained (defaults: what the shipped model was trained with)."""
 
-    epochs: int = 2
+    epochs: int = 3
     batch_size: int = 32
     learning_rate: float = 8e-5
     warmup: float = 0.06
     weight_decay: float = 0.01
     span_weight: float = 0.5
+    listwise_weight: float = 1.0  # the answering sentence against its question's other sentences
     layers: int = 6
     candidates: int = 8  # best-ranked candidate sentences a question is paired with
     release_negatives: int = 2  # other sentences of its release
@@ -53,6 +56,7 @@ class Encoded:
     label: float
     start: int  # token positions of the span; 0 (no span) when the pair does not answer
     end: int
+    question: str = ""  # the question's id: a batch holds whole questions, for the listwise loss
 
 
 def questions_share(questions: list[TrainingQuestion], share: float, seed: int) -> list[TrainingQuestion]:
@@ -97,11 +101,11 @@ class ReaderTrainer:
     def encode(self, pair: TrainingPair) -> Encoded:
         item = self.builder.build(pair.question, pair.passage)
         span = token_span(item, *pair.span) if pair.answers and pair.span else None
-        return Encoded(item, 1.0 if pair.answers else 0.0, *(span or (0, 0)))
+        return Encoded(item, 1.0 if pair.answers else 0.0, *(span or (0, 0)), pair.question_id)
 
     def _fit(self, network: ReaderNetwork, encoded: list[Encoded]) -> list[float]:
         settings = self.settings
-        batches = _length_batches(encoded, settings.batch_size, settings.epochs, settings.seed)
+        batches = _question_batches(encoded, settings.batch_size, settings.epochs, settings.seed)
         optimizer = torch.optim.AdamW([p for p in network.parameters() if p.requires_grad], lr=settings.learning_rate,
                                       weight_decay=settings.weight_decay)
         warmup = max(1, int(len(batches) * settings.warmup))
@@ -134,22 +138,41 @@ class ReaderTrainer:
             span_loss = (torch.nn.functional.cross_entropy(start[rows], starts)
                          + torch.nn.functional.cross_entropy(end[rows], ends)) / 2
             loss = loss + self.settings.span_weight * span_loss
-        return loss
+        return loss + self.settings.listwise_weight * _listwise_loss(answer, batch)
 
 
-def _length_batches(encoded: list[Encoded], size: int, epochs: int, seed: int) -> list[list[Encoded]]:
-    """Each epoch: pairs shuffled, grouped in runs of like length (less padding), batches shuffled."""
+def _listwise_loss(answer: torch.Tensor, batch: list[Encoded]) -> torch.Tensor:
+    """Cross-entropy of the answering sentence among its question's sentences (questions with one)."""
+    groups: dict[str, list[int]] = {}
+    for index, encoded in enumerate(batch):
+        groups.setdefault(encoded.question, []).append(index)
+    losses = []
+    for rows in groups.values():
+        positives = [i for i, row in enumerate(rows) if batch[row].label]
+        if positives and len(rows) > 1:
+            logits = answer[torch.tensor(rows)]
+            losses.append(torch.logsumexp(logits, 0) - torch.logsumexp(logits[torch.tensor(positives)], 0))
+    return torch.stack(losses).mean() if losses else answer.sum() * 0.0
+
+
+def _question_batches(encoded: list[Encoded], size: int, epochs: int, seed: int) -> list[list[Encoded]]:
+    """Each epoch: questions shuffled, their pairs kept together, packed into batches of about `size` pairs."""
+    groups: dict[str, list[Encoded]] = {}
+    for item in encoded:
+        groups.setdefault(item.question, []).append(item)
     generator = random.Random(seed)
     batches = []
     for _ in range(epochs):
-        order, epoch = list(encoded), []
+        order = sorted(groups)
         generator.shuffle(order)
-        pool = size * 50
-        for first in range(0, len(order), pool):
-            group = sorted(order[first:first + pool], key=lambda e: len(e.item.input_ids))
-            epoch += [group[i:i + size] for i in range(0, len(group), size)]
-        generator.shuffle(epoch)
-        batches += epoch
+        batch: list[Encoded] = []
+        for question in order:
+            batch += groups[question]
+            if len(batch) >= size:
+                batches.append(batch)
+                batch = []
+        if batch:
+            batches.append(batch)
     return batches
 
 
