@@ -92,12 +92,13 @@ def _short_answer(explanation, chosen: Candidate) -> str:
                     f"({reading.span_probability:.0%} sure).")
         if span is None:
             return "There is no short answer: the reader found no part of the sentence that answers by itself."
-        return (f"There is no short answer: the reader's best guess, \u201c{span}\u201d, is {reading.span_probability:.0%} "
-                f"sure, under the {trace.span_threshold:.0%} a short answer needs.")
+        return (f"There is no short answer: the reader's best guess, \u201c{span}\u201d, is "
+                f"{reading.span_probability:.0%} sure, under the {trace.span_threshold:.0%} a short answer needs.")
     if answer.short_answer:
         probability = trace.spans[0].probability if trace.spans else None
         sure = f" ({probability:.0%})" if probability is not None else ""
-        return f"The short answer \u201c{answer.short_answer}\u201d is the {wanted or 'name'} in it the model is surest of{sure}."
+        return (f"The short answer \u201c{answer.short_answer}\u201d is the {wanted or 'name'} in it the model is "
+                f"surest of{sure}.")
     if not trace.spans:
         return (f"There is no short answer: the sentence names no {wanted or 'name, date or number'} the question "
                 "does not already name, so the whole sentence is the answer.")
@@ -110,7 +111,8 @@ def _not_found(explanation) -> str:
     """What the closest release says, and what the question asks that it does not."""
     trace = explanation.trace
     closest = trace.candidates[0]
-    said = f"The releases don't say. The closest is {_source(explanation, closest)}, which says: {_sentence(closest.text)}"
+    said = (f"The releases don't say. The closest is {_source(explanation, closest)}, which says: "
+            f"{_sentence(closest.text)}")
     asked = _asked(explanation.answer)
     missing = [word for word, stems in _content_words(asked) if not stems & _stems(closest.text)]
     wanted = _wanted(trace)

@@ -17,8 +17,8 @@ def test_answer_names_the_release_the_sentence_the_shared_words_and_the_short_an
                               f"\u201c{COCHAIRED}\u201d")
     assert "the question's words \u201cco-chaired\u201d and \u201cmeeting\u201d" in summary
     assert "the model is 90% sure it answers the question" in summary
-    assert "The short answer \u201cRetno Marsudi\u201d is the person or organisation in it the model is surest of (91%)" \
-        in summary
+    assert ("The short answer \u201cRetno Marsudi\u201d is the person or organisation in it the model is surest of "
+            "(91%)") in summary
 
 
 def test_an_answer_cleared_by_a_low_probability_shows_no_contradicting_figure():
@@ -32,7 +32,8 @@ def test_an_answer_cleared_by_a_low_probability_shows_no_contradicting_figure():
 def test_no_short_answer_says_which_entity_came_closest_and_what_it_needed():
     weak = [SpanChoice("Retno Marsudi", "person", 0.5)]
     summary = explained(answer(COCHAIRED), trace([candidate(COCHAIRED, 0.93)], spans=weak)).summary()
-    assert "There is no short answer: the likeliest, \u201cRetno Marsudi\u201d, is only 50% sure, under the 80%" in summary
+    assert ("There is no short answer: the likeliest, \u201cRetno Marsudi\u201d, is only 50% sure, "
+            "under the 80%") in summary
 
 
 def test_no_short_answer_when_the_sentence_names_nothing_of_the_kind_asked():
