@@ -8,8 +8,9 @@ char_start, text, fit, reason) say of each candidate point whether a briefer cou
 it stands: a complete sentence, no capitalised operative-clause fragment ("COMMITTING to ..."),
 no trailing ";", no spoken aside or stage direction, no "this"/"these" whose referent is in an
 earlier sentence. For each topic of tests/data/topics.jsonl and of EXTRA_TOPICS, the k points
-shown are looked up by release and sentence start (then by their words); prints the share of
-shown points labelled fit, the points no label covers, and topic recall over topics.jsonl.
+shown are looked up by their words; prints the share of shown points labelled fit (all, and by
+whether the label was written before the selector changed or after, `labelled_after`), the
+points no label covers, and topic recall over topics.jsonl.
 `--dump` writes, for labelling, the points shown plus the `--pool` most relevant candidates.
 """
 
@@ -36,15 +37,10 @@ def all_topics(path: Path) -> list[dict]:
     return load_topics(path) + [{"id": topic, "topic": topic, "expected_release_ids": None} for topic in EXTRA_TOPICS]
 
 
-def load_labels(path: Path) -> tuple[dict, dict]:
-    """Labels by (release_id, char_start) and by normalised words."""
-    by_place, by_words = {}, {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            label = json.loads(line)
-            by_place[(label["release_id"], label["char_start"])] = label["fit"]
-            by_words[normalise(label["text"])] = label["fit"]
-    return by_place, by_words
+def load_labels(path: Path) -> dict[str, dict]:
+    """Labels by the point's normalised words (a point joined to the sentence before it is another text)."""
+    labels = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {normalise(label["text"]): label for label in labels}
 
 
 def dump(assistant: Assistant, builder: TalkingPointsBuilder, topics: list[dict], k: int, pool: int, out: Path):
@@ -65,30 +61,38 @@ def dump(assistant: Assistant, builder: TalkingPointsBuilder, topics: list[dict]
     print(f"{len(rows)} candidate points to label written to {out}")
 
 
-def measure(assistant: Assistant, builder: TalkingPointsBuilder, topics: list[dict], k: int, labels_path: Path):
-    by_place, by_words = load_labels(labels_path)
-    shown = fit = unlabelled = found_total = expected_total = 0
+def measure(assistant: Assistant, builder: TalkingPointsBuilder, topics: list[dict], k: int, labels_path: Path,
+            unlabelled_out: Path | None = None):
+    labels = load_labels(labels_path)
+    counts = {"before": [0, 0], "after": [0, 0]}  # [fit, shown] by when the label was written
+    unlabelled, found_total, expected_total = [], 0, 0
     for topic in topics:
         filters = Filters(**topic["filters"]) if topic.get("filters") else None
         vector = assistant.embedder.embed_queries([topic["topic"]])[0]
         points = builder.build(topic["topic"], vector, k=k, filters=filters).points
         marks = []
         for point in points:
-            label = by_place.get((point.citation.release_id, point.citation.sentence_start),
-                                 by_words.get(normalise(point.text)))
+            label = labels.get(normalise(point.text))
             if label is None:
-                unlabelled += 1
-                print(f"  unlabelled [{topic['id']}] {point.citation.release_id} {point.citation.sentence_start}: "
-                      f"{point.text}")
-            marks.append("?" if label is None else "+" if label else "-")
-            shown += label is not None
-            fit += bool(label)
+                unlabelled.append({"topic": topic["id"], "release_id": point.citation.release_id,
+                                   "char_start": point.citation.sentence_start, "text": point.text})
+                marks.append("?")
+                continue
+            marks.append("+" if label["fit"] else "-")
+            tally = counts["after" if label.get("labelled_after") else "before"]
+            tally[0], tally[1] = tally[0] + label["fit"], tally[1] + 1
         if topic["expected_release_ids"]:
             found, expected = recall(topic["expected_release_ids"], {p.citation.release_id for p in points})
             found_total, expected_total = found_total + found, expected_total + expected
         print(f"{topic['id']:34} {''.join(marks)}")
-    print(f"\nfit points among those shown and labelled: {fit}/{shown} = {fit / max(1, shown):.3f}; "
-          f"{unlabelled} shown points unlabelled")
+    (fit, shown), (fit_after, shown_after) = counts["before"], counts["after"]
+    print(f"\nfit points among those shown: {fit + fit_after}/{shown + shown_after} = "
+          f"{(fit + fit_after) / max(1, shown + shown_after):.3f}; labelled before the selector changed "
+          f"{fit}/{shown}, after {fit_after}/{shown_after}; {len(unlabelled)} shown points unlabelled")
+    if unlabelled_out and unlabelled:
+        unlabelled_out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in unlabelled),
+                                  encoding="utf-8")
+        print(f"the unlabelled points written to {unlabelled_out}")
     print(f"topic recall (points, topics.jsonl): {found_total}/{expected_total} = "
           f"{found_total / max(1, expected_total):.3f}")
 
@@ -101,6 +105,7 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=6)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a TopicSettings value")
     parser.add_argument("--dump", help="write the candidate points to label to this file instead of measuring")
+    parser.add_argument("--unlabelled", help="write the shown points no label covers to this file")
     parser.add_argument("--pool", type=int, default=14, help="with --dump: the most relevant candidates per topic")
     args = parser.parse_args()
     assistant = Assistant.open(args.index)
@@ -110,7 +115,7 @@ def main() -> None:
     if args.dump:
         dump(assistant, builder, topics, args.k, args.pool, Path(args.dump))
     else:
-        measure(assistant, builder, topics, args.k, Path(args.labels))
+        measure(assistant, builder, topics, args.k, Path(args.labels), args.unlabelled and Path(args.unlabelled))
 
 
 if __name__ == "__main__":
