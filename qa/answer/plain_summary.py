@@ -92,8 +92,8 @@ def _short_answer(explanation, chosen: Candidate) -> str:
                     f"({reading.span_probability:.0%} sure).")
         if span is None:
             return "There is no short answer: the reader found no part of the sentence that answers by itself."
-        return (f"There is no short answer: the reader's best guess, \u201c{span}\u201d, is "
-                f"{reading.span_probability:.0%} sure, under the {trace.span_threshold:.0%} a short answer needs.")
+        return (f"There is no short answer: the reader's best guess, \u201c{span}\u201d, is rated "
+                f"{reading.span_probability:.0%}, under the {trace.span_threshold:.0%} a short answer needs.")
     if answer.short_answer:
         probability = trace.spans[0].probability if trace.spans else None
         sure = f" ({probability:.0%})" if probability is not None else ""
@@ -103,7 +103,7 @@ def _short_answer(explanation, chosen: Candidate) -> str:
         return (f"There is no short answer: the sentence names no {wanted or 'name, date or number'} the question "
                 "does not already name, so the whole sentence is the answer.")
     best = trace.spans[0]
-    return (f"There is no short answer: the likeliest, \u201c{best.text}\u201d, is only {best.probability:.0%} sure, "
+    return (f"There is no short answer: the likeliest, \u201c{best.text}\u201d, is rated {best.probability:.0%}, "
             f"under the {trace.span_threshold:.0%} a short answer needs.")
 
 
@@ -117,11 +117,11 @@ def _not_found(explanation) -> str:
     missing = [word for word, stems in _content_words(asked) if not stems & _stems(closest.text)]
     wanted = _wanted(trace)
     if missing:
-        lacks = f"It does not mention {_listed(missing)}, which the question asks about."
+        lacks = f"That sentence does not mention {_listed(missing, 'or')}, which the question asks about."
     elif wanted:
-        lacks = f"It mentions what the question is about, but not the {wanted} it asks for."
+        lacks = f"That sentence mentions what the question is about, but not the {wanted} it asks for."
     else:
-        lacks = "It mentions what the question is about, but the model did not find that it answers it."
+        lacks = "That sentence mentions what the question is about, but the model did not find that it answers it."
     return f"{said} {lacks}"
 
 
@@ -155,9 +155,9 @@ def _wanted(trace) -> str | None:
     return WANTED.get(kind) if probability >= 0.5 else None
 
 
-def _listed(words: list[str]) -> str:
+def _listed(words: list[str], joiner: str = "and") -> str:
     quoted = [f"\u201c{word}\u201d" for word in words[:5]]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" {joiner} " + quoted[-1]
 
 
 def _sentence(text: str) -> str:

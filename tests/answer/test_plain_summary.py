@@ -32,7 +32,7 @@ def test_an_answer_cleared_by_a_low_probability_shows_no_contradicting_figure():
 def test_no_short_answer_says_which_entity_came_closest_and_what_it_needed():
     weak = [SpanChoice("Retno Marsudi", "person", 0.5)]
     summary = explained(answer(COCHAIRED), trace([candidate(COCHAIRED, 0.93)], spans=weak)).summary()
-    assert ("There is no short answer: the likeliest, \u201cRetno Marsudi\u201d, is only 50% sure, "
+    assert ("There is no short answer: the likeliest, \u201cRetno Marsudi\u201d, is rated 50%, "
             "under the 80%") in summary
 
 
@@ -60,7 +60,7 @@ def test_with_the_reader_the_summary_gives_the_readers_span_and_probabilities():
 
 
 @pytest.mark.parametrize("span, expected", [
-    ((4, 11), "the reader's best guess, \u201cMeeting\u201d, is 30% sure, under the 80% a short answer needs"),
+    ((4, 11), "the reader's best guess, \u201cMeeting\u201d, is rated 30%, under the 80% a short answer needs"),
     (None, "the reader found no part of the sentence that answers by itself"),
 ])
 def test_with_the_reader_no_short_answer_says_why(span, expected):
@@ -72,13 +72,14 @@ def test_not_found_quotes_the_closest_release_and_names_what_it_lacks():
     summary = explained(answer(None), trace([candidate(OPENED, 0.2)], answerable=0.1)).summary()
     assert summary.startswith("The releases don't say. The closest is \u201cOutcomes\u201d, which says: "
                               f"\u201c{OPENED}\u201d")
-    assert summary.endswith("It does not mention \u201cco-chaired\u201d, which the question asks about.")
+    assert summary.endswith("That sentence does not mention \u201cco-chaired\u201d, which the question asks about.")
 
 
 def test_not_found_with_every_word_present_names_the_kind_of_answer_missing():
     summary = explained(answer(None), trace([candidate(COCHAIRED.replace("H.E. ", "").split(" by")[0] + ".", 0.2)],
                                             answerable=0.1)).summary()
-    assert summary.endswith("It mentions what the question is about, but not the person or organisation it asks for.")
+    assert summary.endswith("That sentence mentions what the question is about, but not the person or organisation "
+                            "it asks for.")
 
 
 def test_no_passage_says_nothing_came_back():
