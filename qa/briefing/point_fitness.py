@@ -11,7 +11,7 @@ be complete and say who did what by itself. Not fit:
     "To that end, ...", "With this in mind, ...", "These electric utilities ...").
 A sentence of the last kind may still be a point with the sentence before it, when that one
 stands alone ("President Biden spoke with ... . They discussed ..."): `StandAlonePoints`.
-Tuned on tests/data/talking_point_labels.jsonl (labelled before this check was written).
+Tuned on tests/data/talking_point_labels.jsonl (its first 278 labels were written before this check).
 
 Example:
     unfit_reason("STRENGTHEN practical cooperation in maritime security;")  # "clause of a statement"

@@ -13,8 +13,8 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 
