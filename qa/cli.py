@@ -70,7 +70,8 @@ def run_ask(args) -> int:
     else:
         print(answer_text(answer))
         if explanation is not None:
-            print(f"\nWhy this answer (stage by stage):\n{explanation.to_text()}")
+            print(f"\nWhy this answer: {explanation.summary()}")
+            print(f"\nStage by stage:\n{explanation.to_text()}")
     return 0
 
 

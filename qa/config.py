@@ -88,7 +88,9 @@ class TopicSettings:
     min_terms: int = 6  # fewer indexed words: greetings, labels, headings
     max_chars: int = 600  # longer "sentences" are lists or transcripts run together
     mmr_lambda: float = 0.7  # relevance against difference from the points already chosen
-    duplicate_similarity: float = 0.8  # at or above this cosine a sentence repeats a chosen one
+    # At or above this cosine a sentence repeats a chosen one (0.8 until points had to stand alone: with fewer
+    # candidates, 0.8 also cut different releases' statements of one subject, and topic recall fell).
+    duplicate_similarity: float = 0.85
     release_penalty: float = 0.03  # per point already taken from the same release: spread sources
     spoken_penalty: float = 0.1  # off the relevance of a sentence that reads as speech, not a position
 

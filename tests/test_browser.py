@@ -194,11 +194,14 @@ def test_briefer_prepares_talking_points_and_downloads_them(page, tmp_path):
     assert "Outcomes of the Special ASEAN-Russia Foreign Ministers" in document_text
 
 
-def test_why_this_answer_opens_the_trace_of_the_last_answer(page):
+def test_why_this_answer_shows_a_plain_summary_and_folds_the_trace_of_the_last_answer(page):
     Chat(page).ask("Who co-chaired the meeting?")
-    trace = page.locator("#why pre")
-    assert not trace.is_visible()  # closed until asked for
+    summary, trace = page.locator("#why .why-summary"), page.locator("#why pre")
+    assert not summary.is_visible()  # closed until asked for
     page.click("#why-answer >> text=Why this answer?")
+    summary.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "Outcomes of the Special ASEAN-Russia" in summary.inner_text() and not trace.is_visible()
+    page.click("#why >> text=Details for operators")
     trace.wait_for(timeout=ANSWER_TIMEOUT_MS)
     text = trace.inner_text()
     assert "retrieval (fused rank" in text and "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt" in text

@@ -137,11 +137,12 @@ def ask_with_the_real_model(sample_index, real_embedder, monkeypatch, capsys):
 
 
 @pytest.mark.slow
-def test_ask_explain_prints_the_answer_then_each_stage_and_a_verdict(ask_with_the_real_model):
+def test_ask_explain_prints_the_answer_a_plain_summary_then_each_stage_and_a_verdict(ask_with_the_real_model):
     _, plain, _ = ask_with_the_real_model()
     code, explained, _ = ask_with_the_real_model("--explain")
-    assert code == 0 and explained.startswith(plain.rstrip("\n") + "\n\nWhy this answer (stage by stage):\n")
-    trace = explained[len(plain):]
+    assert code == 0 and explained.startswith(plain.rstrip("\n") + "\n\nWhy this answer: ")
+    summary, _, trace = explained[len(plain):].partition("\n\nStage by stage:\n")
+    assert "Outcomes of the Special ASEAN-Russia" in summary and trace
     for section in ("retrieval (fused rank, dense rank, BM25 rank", "sentences (probability;", "answerable: probability",
                     "short answer candidates (threshold"):
         assert section in trace

@@ -1,5 +1,7 @@
 """An operator's trace of one question, stage by stage: `qa ask --explain` and the app's "Why this answer?".
 
+Above the trace, `summary()` says it plainly for staff (`qa.answer.plain_summary`).
+
 Retrieval (each passage's dense, BM25 and fused rank), the candidate sentences with their
 features and learned probability, the "not found" probability against its threshold, the
 short-answer candidates against theirs, and a verdict naming the stage to look at. Given the
@@ -18,6 +20,7 @@ import threading
 from dataclasses import asdict, dataclass
 
 from qa.answer.extractive import AnswerTrace
+from qa.answer.plain_summary import plain_summary
 from qa.language.aliases import normalise
 from qa.records import Answer, Hit
 
@@ -50,6 +53,10 @@ class Explanation:
     @property
     def generative(self) -> bool:
         return self.answer.mode == "generative"
+
+    def summary(self) -> str:
+        """One to three plain sentences for staff: why this answer, why no short answer, or why "not found"."""
+        return plain_summary(self)
 
     def verdict(self) -> str:
         """One line: the stage to look at."""
@@ -87,6 +94,7 @@ class Explanation:
             "span_threshold": round(trace.span_threshold, 4),
             "expected": self.expected,
             "verdict": self.verdict(),
+            "summary": self.summary(),
         }
 
     def _passage(self, rank: int, hit: Hit) -> dict:
@@ -132,7 +140,7 @@ class Explanation:
             return ["answerable: - (no sentence to rate) -> not found"]
         decided = "answer" if probability >= data["answer_threshold"] else "not found"
         return [f"answerable: probability {probability:.3f} against threshold {data['answer_threshold']:.3f} "
-                f"-> {decided} (the \"not found\" probability is {1 - probability:.3f})"]
+                f"-> {decided}"]
 
 
 def _retrieval_lines(data: dict) -> list[str]:

@@ -2,8 +2,9 @@
 
 The content sentences of the releases on the topic, scored by `TopicSentenceFinder`
 (`qa.briefing.topic_sentences`), go through maximal marginal relevance, which picks
-sentences that are relevant and say different things. Nothing is written: each point is a
-sentence of a release, cited.
+sentences that are relevant and say different things. Only sentences that stand alone are
+candidates (`qa.briefing.point_fitness`): no clause fragment, heading, aside or sentence that
+leans on an earlier one. Nothing is written: each point is a sentence of a release, cited.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from qa.briefing.citations import sentence_citation, source_numbers, unique_sources
+from qa.briefing.point_fitness import StandAlonePoints
 from qa.briefing.topic_sentences import TopicSentence, TopicSentenceFinder
 from qa.config import Settings, TopicSettings
 from qa.errors import QAError, validate_text
@@ -92,7 +94,9 @@ class TalkingPointsBuilder:
             raise QAError(f"k must be greater than 0. Currently, k is {k}")
         if order not in ORDERS:
             raise QAError(f"order must be one of {', '.join(ORDERS)}. Currently, order is {order!r}")
-        chosen = self._select(self.finder.find(topic, topic_vector, filters), k)
+        fit = StandAlonePoints(self.snapshot, self.settings.max_chars)
+        found = self.finder.find(topic, topic_vector, filters, fit=fit)
+        chosen = self._select(found, k)
         ordered = self._ordered(chosen, order)
         numbers = source_numbers(item.release_id for item in ordered)
         points = [TalkingPoint(item.text, sentence_citation(self.snapshot, numbers[item.release_id], item),
@@ -107,7 +111,8 @@ class TalkingPointsBuilder:
             best, best_score = None, -math.inf
             for candidate in remaining:  # already sorted: the first of equal scores wins
                 similarity = max((float(candidate.vector @ c.vector) for c in chosen), default=0.0)
-                if similarity >= settings.duplicate_similarity or _same_words(candidate, chosen):
+                if (similarity >= settings.duplicate_similarity or _same_words(candidate, chosen)
+                        or _overlaps(candidate, chosen)):
                     continue
                 same_release = sum(c.release_id == candidate.release_id for c in chosen)
                 score = (settings.mmr_lambda * candidate.relevance - (1 - settings.mmr_lambda) * similarity
@@ -138,6 +143,12 @@ def _same_words(candidate: TopicSentence, chosen: list[TopicSentence]) -> bool:
     """The same sentence under another id (a release published twice) is a duplicate."""
     text = normalise(candidate.text)
     return any(normalise(c.text) == text for c in chosen)
+
+
+def _overlaps(candidate: TopicSentence, chosen: list[TopicSentence]) -> bool:
+    """A point joined to the sentence before it must not repeat a point that is that sentence."""
+    return any(c.release_id == candidate.release_id and c.sentence.char_start < candidate.sentence.char_end
+               and candidate.sentence.char_start < c.sentence.char_end for c in chosen)
 
 
 def _descending(iso_date: str) -> tuple[int, ...]:

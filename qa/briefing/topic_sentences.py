@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 
@@ -72,8 +73,10 @@ class TopicSentenceFinder:
         self._sentences_by_text = lru_cache(maxsize=64)(self._sentences_of)
 
     def find(self, topic: str, topic_vector: np.ndarray, filters: Filters | None = None,
-             chunks: int | None = None) -> list[TopicSentence]:
-        """Sentences at or above the relevance floor, by relevance, ties in release order."""
+             chunks: int | None = None, fit: Callable[..., tuple | None] | None = None) -> list[TopicSentence]:
+        """Sentences at or above the relevance floor, by relevance, ties in release order. `fit` takes
+        each of them as (sentence, text, hit) and gives what to show instead, with the same relevance,
+        or None to drop it (the floor is still set by the best sentence of all)."""
         entities = self.analyzer.analyze(topic).entities
         required = [spellings for entity in entities if (spellings := entity_spellings(entity))]
         hits = self.retriever.search(topic, topic_vector, chunks or self.settings.chunks, filters, required)
@@ -100,7 +103,8 @@ class TopicSentenceFinder:
         ranked = sorted(scored, key=lambda s: (-s.relevance, s.release_id, s.sentence.char_start))
         # Weak sentences are never shown, even when fewer than k points remain.
         floor = max(settings.min_relevance, settings.relative_floor * ranked[0].relevance)
-        return [item for item in ranked if item.relevance >= floor]
+        kept = [item for item in ranked if item.relevance >= floor]
+        return kept if fit is None else _fitted(kept, fit)
 
     def _admitted(self, release_id: str, spellings: list[list[str]], filters: Filters | None) -> bool:
         """Inside the filters, and naming each entity of the topic in one of its spellings."""
@@ -180,6 +184,16 @@ class TopicSentenceFinder:
         total = sum(terms.values()) or 1.0
         return [sum(weight for term, weight in terms.items() if term in present) / total
                 for present in map(set, sentence_tokens)]
+
+
+def _fitted(items: list[TopicSentence], fit: Callable[..., tuple | None]) -> list[TopicSentence]:
+    fitted = []
+    for item in items:
+        shown = fit(item.sentence, item.text, item.hit)
+        if shown is not None:
+            sentence, text, hit = shown
+            fitted.append(replace(item, sentence=sentence, text=text, hit=hit))
+    return fitted
 
 
 def release_key(release) -> tuple[str, str | None]:

@@ -58,10 +58,12 @@ def highlighted_passage(citation: Citation) -> str:
 
 
 def explanation_html(explanation) -> str:
-    """The "Why this answer?" panel: the trace of an `Explanation` as escaped preformatted text."""
+    """The "Why this answer?" panel: the plain summary on top, the operator's trace folded below it."""
     if explanation.answer.mode == "generative":
         intro = ("This answer was written by the generator. The trace below is the extractive stage's: it chose "
                  "the passages the generator was given and decided whether to answer at all.")
     else:
         intro = "How the answer was reached, stage by stage; the last line names the stage to look at."
-    return f'<p class="why-intro">{intro}</p><pre class="why-trace">{escape(explanation.to_text())}</pre>'
+    return (f'<p class="why-summary">{escape(explanation.summary())}</p>'
+            f'<details class="why-details"><summary>Details for operators</summary>'
+            f'<p class="why-intro">{intro}</p><pre class="why-trace">{escape(explanation.to_text())}</pre></details>')

@@ -146,8 +146,10 @@ def test_asean_russia_points_on_the_sample_come_from_the_seed_and_are_its_senten
 @pytest.mark.slow
 def test_partnership_points_on_the_sample_are_distinct_and_from_several_releases(sample_assistant):
     briefing = sample_assistant.talking_points("U.S.-ASEAN Comprehensive Strategic Partnership", k=6)
-    assert len(briefing.points) == 6
-    assert len({point.citation.release_id for point in briefing.points}) >= 3
+    # Fewer than 6 since points must stand alone: the leaders' statement's lines are "ESTABLISH ...;" clauses.
+    assert len(briefing.points) >= 4
+    assert len({point.citation.release_id for point in briefing.points}) >= 2
+    assert not any(point.text.endswith(";") or point.text.split()[0].isupper() for point in briefing.points)
     assert all(point.citation.release_id.startswith("asean-md/") for point in briefing.points)
     vectors = sentence_vectors(sample_assistant, briefing)
     similarities = vectors @ vectors.T - 2 * np.eye(len(vectors))
@@ -217,7 +219,9 @@ def test_topic_recall_and_redundancy_on_the_sample_are_pinned(sample_assistant):
         timeline_found += sum(any(release_id in listed for release_id in group) for group in groups)
         expected += len(groups)
         vectors = sentence_vectors(sample_assistant, briefing)
-        assert (vectors @ vectors.T - 2 * np.eye(len(vectors))).max(initial=0) < 0.8
+        most_alike = (vectors @ vectors.T - 2 * np.eye(len(vectors))).max(initial=0)
+        assert most_alike < TopicSettings().duplicate_similarity
     assert expected == 15
-    assert found >= 11, f"talking points recall fell to {found}/{expected}"
+    # 11 until points had to stand alone: the leaders' statement of the partnership says it in "ESTABLISH ...;" clauses
+    assert found >= 10, f"talking points recall fell to {found}/{expected}"
     assert timeline_found >= 15, f"timeline recall fell to {timeline_found}/{expected}"
