@@ -16,6 +16,7 @@ from qa.cli_parser import parse_args
 from qa.config import Settings, validate_text
 from qa.errors import QAError
 from qa.index.location import StoreLocation
+from qa.render.text import json_text, terminal_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,10 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except QAError as error:
-        print(f"qa: error: {error}", file=sys.stderr)
+        _say(f"qa: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("qa: interrupted; the index was left as it was before this command", file=sys.stderr)
+        _say("qa: interrupted; the index was left as it was before this command", file=sys.stderr)
         return 130
 
 
@@ -38,12 +39,12 @@ def run_ingest(args) -> int:
     report = Ingestor(settings, progress=not args.quiet, engine=args.engine,
                       ray_address=args.ray_address).run(args.paths, rebuild=args.rebuild)
     for warning in report.warnings:
-        print(f"qa: warning: {warning}", file=sys.stderr)
+        _say(f"qa: warning: {warning}", file=sys.stderr)
     for note in report.notes:
-        print(f"qa: note: {note}", file=sys.stderr)
+        _say(f"qa: note: {note}", file=sys.stderr)
     for error in report.errors:
-        print(f"qa: skipped {error}", file=sys.stderr)
-    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
+        _say(f"qa: skipped {error}", file=sys.stderr)
+    _say(json_text(report.to_dict()) if args.json else report.summary())
     return 0 if not report.errors else 3
 
 
@@ -65,11 +66,11 @@ def run_ask(args) -> int:
         data = answer.to_dict()
         if explanation is not None:
             data["explanation"] = explanation.to_dict()
-        print(json.dumps(data, ensure_ascii=False))
+        _say(json_text(data))
     else:
-        print(answer_text(answer))
+        _say(answer_text(answer))
         if explanation is not None:
-            print(f"\nWhy this answer (stage by stage):\n{explanation.to_text()}")
+            _say(f"\nWhy this answer (stage by stage):\n{explanation.to_text()}")
     return 0
 
 
@@ -79,7 +80,7 @@ def run_status(args) -> int:
     status = IndexStatus.read(StoreLocation.of(Settings.from_env(**_where(args))))
     for key, value in asdict(status).items():
         if key != "warnings":
-            print(f"{key}: {value}")
+            _say(f"{key}: {value}")
     return _warned(status.warnings)
 
 
@@ -91,8 +92,14 @@ def run_check(args) -> int:
     if _warned(status.warnings):
         return 1
     checked = "every file matches its checksum" if location.is_folder else "its state and manifest read"
-    print(f"{status.generation}: {checked} ({status.releases} releases, {status.chunks} chunks)")
+    _say(f"{status.generation}: {checked} ({status.releases} releases, {status.chunks} chunks)")
     return 0
+
+
+def _say(text: str, file=None) -> None:
+    """Prints a line with its control characters shown escaped: releases, file names and
+    messages can hold ESC or OSC sequences that would clear the screen or fake a link."""
+    print(terminal_text(text), file=file or sys.stdout)
 
 
 def _where(args) -> dict:
@@ -104,7 +111,7 @@ def _where(args) -> dict:
 def _warned(warnings) -> int:
     """Prints each warning on stderr; 1 when there was any (the index is damaged), else 0."""
     for warning in warnings:
-        print(f"qa: warning: {warning}", file=sys.stderr)
+        _say(f"qa: warning: {warning}", file=sys.stderr)
     return 1 if warnings else 0
 
 
@@ -140,10 +147,10 @@ def _run_briefing(args, build, format_text) -> int:
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
     assistant = Assistant.open(settings=Settings.from_env(**_where(args)))
     result = build(assistant, filters)
-    print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_text(result))
+    _say(json_text(result.to_dict()) if args.json else format_text(result))
     if out is not None:
         write_export(result, out)
-        print(f"qa: wrote {out}", file=sys.stderr)
+        _say(f"qa: wrote {out}", file=sys.stderr)
     return 0
 
 
@@ -164,12 +171,12 @@ def run_eval(args) -> int:
         data = (reports[first].to_dict() if not others else
                 {"sets": {path: report.to_dict() for path, report in reports.items()},
                  "generalization_gap_points": {path: round(gap, 1) for path, gap in gaps.items()}})
-        print(json.dumps(data, ensure_ascii=False))
+        _say(json_text(data))
         return 0
     for path, report in reports.items():
-        print(f"== {path} ==\n{format_report(report)}\n" if others else format_report(report))
+        _say(f"== {path} ==\n{format_report(report)}\n" if others else format_report(report))
     for path, gap in gaps.items():
-        print(f"generalization gap: {first} minus {path}, answer accuracy: {gap:+.1f} points")
+        _say(f"generalization gap: {first} minus {path}, answer accuracy: {gap:+.1f} points")
     return 0
 
 
@@ -186,7 +193,7 @@ def _evaluation_index(args):
         settings = settings.with_values(index_dir=args.index or Path(folder) / "index")
         ingestor = Ingestor(settings, progress=not args.json)
         for error in ingestor.run(args.corpus).errors:
-            print(f"qa: skipped {error}", file=sys.stderr)
+            _say(f"qa: skipped {error}", file=sys.stderr)
         yield settings, ingestor.embedder  # the model loaded for the build answers too
 
 
@@ -207,7 +214,7 @@ def run_train(args) -> int:
     out = Path(args.out) if args.out else MODEL_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(model.to_dict(), indent=1, sort_keys=True) + "\n")
-    print(f"wrote {out}: {json.dumps(about['cross_validated'])}")
+    _say(f"wrote {out}: {json.dumps(about['cross_validated'])}")
     return 0
 
 
