@@ -272,6 +272,10 @@ def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdo
             report = uploads.add(context.assistant, [str(path) for path in paths])
         except QAError as error:
             return error_markdown(str(error)), gr.skip(), gr.skip(), gr.skip(), None
+        except Exception:  # noqa: BLE001 - a message, not Gradio's bare "error: None"; the log has the trace
+            LOGGER.exception("an upload failed")
+            return (error_markdown("adding the files failed on the server, and they were not kept; "
+                                   "the server's log says why"), gr.skip(), gr.skip(), gr.skip(), None)
         releases = context.assistant.snapshot.releases.values()
         return (upload_markdown(report), status_markdown(context.assistant.status()),
                 gr.update(choices=[ALL] + source_choices(releases)),

@@ -157,13 +157,22 @@ class Uploads:
     def _ingest(self, assistant, ready: list["_Staged"]) -> list[UploadedFile]:
         if not ready:
             return []
+        placed = []  # files this upload added to the folder: removed again if the ingest fails
         for index, item in enumerate(ready):
+            if not item.destination.exists():
+                placed.append(item.destination)
             os.replace(item.staged, item.destination)  # atomic; the same bytes, or a free name
             # A file's release is named after the file it was saved as, not the staged copy.
             ready[index] = replace(item, releases=[
                 replace(release, release_id=item.destination.name) if is_file_identified(release) else release
                 for release in item.releases])
-        report = self.ingest(assistant, [item.destination for item in ready])
+        try:
+            report = self.ingest(assistant, [item.destination for item in ready])
+        except BaseException:
+            # A failed upload must not come back with the next full ingest of the corpus.
+            for path in placed:
+                path.unlink(missing_ok=True)
+            raise
         outcomes = {**{release_id: "added" for release_id in report.added},
                     **{release_id: "updated" for release_id in report.updated},
                     **{release_id: "already in the index, unchanged" for release_id in report.unchanged}}

@@ -214,3 +214,30 @@ def test_a_big_upload_does_not_hold_up_questions(tmp_path, sample_index, real_em
     assert len(latencies) > 20 and max(latencies) < 2.0, f"slowest question {max(latencies):.2f} s"
     assert "collected.txt" in assistant.snapshot.releases  # switched to the new generation when it was ready
     assert assistant.ask("Who met the salt council?").citations[0].release_id == "collected.txt"
+
+
+def test_an_upload_whose_ingest_fails_removes_its_file(tmp_path, settings, assistant):
+    from qa.index.store import IndexStore
+
+    with IndexStore(settings.index_dir).locked():  # another ingest is writing
+        with pytest.raises(QAError, match="another ingest is writing"):
+            Uploads(settings).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert not (settings.corpus_dir / "uploads" / "water.html").exists()
+
+    def killed(assistant, paths):
+        raise QAError("adding the files failed (exit status -9)")
+
+    with pytest.raises(QAError, match="exit status -9"):
+        Uploads(settings, ingest=killed).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert not (settings.corpus_dir / "uploads" / "water.html").exists()
+
+
+def test_a_failed_repeat_of_an_upload_keeps_the_file_the_index_holds(tmp_path, settings, assistant):
+    Uploads(settings).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+
+    def crashed(assistant, paths):
+        raise RuntimeError("worker crashed")
+
+    with pytest.raises(RuntimeError):
+        Uploads(settings, ingest=crashed).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert (settings.corpus_dir / "uploads" / "water.html").read_bytes() == PAGE.encode()
