@@ -185,6 +185,7 @@ def chat_tab(context: AppContext) -> None:
         if not text or not text.strip():
             return history, gr.skip(), "", earlier, gr.skip(), gr.skip()
         status = refreshed_status(context)
+        before = context.assistant.snapshot
         context.tracing.forget()
         try:
             filters = make_filters(day_from, day_to, source_name, collection_name)
@@ -192,10 +193,11 @@ def chat_tab(context: AppContext) -> None:
         except QAError as error:
             history += [{"role": "user", "content": escape_markdown(text)},
                         {"role": "assistant", "content": error_markdown(str(error))}]
-            return history, "", "", earlier, status, WHY_PLACEHOLDER
+            return history, "", "", earlier, switched_status(context, before, status), WHY_PLACEHOLDER
         history += [{"role": "user", "content": escape_markdown(text)},
                     {"role": "assistant", "content": answer_markdown(answer)}]
-        return history, source_cards_html(answer), "", list(earlier) + [text], status, why_html(context, answer)
+        return (history, source_cards_html(answer), "", list(earlier) + [text], switched_status(context, before, status),
+                why_html(context, answer))
 
     inputs = [question, chatbot, asked, date_from, date_to, source, collection]
     outputs = [chatbot, sources, question, asked, context.status, why]
@@ -345,6 +347,13 @@ def refreshed_status(context: AppContext):
         print(f"warning: kept the index generation in use: {error}")
         return gr.skip()
     return status_markdown(context.assistant.status()) if changed else gr.skip()
+
+
+def switched_status(context: AppContext, before, status):
+    """The status line again when answering switched generations (damage found on the way)."""
+    if context.assistant.snapshot is before:
+        return status
+    return status_markdown(context.assistant.status())
 
 
 def _day(value) -> str | None:

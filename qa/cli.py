@@ -61,6 +61,7 @@ def run_ask(args) -> int:
     assistant = Assistant.open(settings=settings)
     # The trace is kept for every question: asking with it gives the very answer `ask` gives.
     answer, trace = assistant.ask_with_trace(args.question, k=args.k, filters=filters)
+    _warn_if_not_live(assistant)
     explanation = Explanation.of(assistant.snapshot, answer, trace, args.expect) if args.explain else None
     if args.json:
         data = answer.to_dict()
@@ -115,6 +116,12 @@ def _warned(warnings) -> int:
     return 1 if warnings else 0
 
 
+def _warn_if_not_live(assistant) -> None:
+    """Says on stderr when the answer came from an older generation (the live one is damaged)."""
+    for warning in assistant.snapshot.warnings:
+        _say(f"qa: warning: {warning}", file=sys.stderr)
+
+
 def run_serve(args) -> int:
     try:
         import app
@@ -147,6 +154,7 @@ def _run_briefing(args, build, format_text) -> int:
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
     assistant = Assistant.open(settings=Settings.from_env(**_where(args)))
     result = build(assistant, filters)
+    _warn_if_not_live(assistant)
     _say(json_text(result.to_dict()) if args.json else format_text(result))
     if out is not None:
         write_export(result, out)

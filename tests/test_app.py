@@ -13,6 +13,8 @@ from qa.search.retriever import Filters
 from .conftest import SEED_FILE
 from .fakes import FakeEmbedder
 
+SEED_ID = "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"
+
 
 def test_no_login_unless_configured():
     assert app.login_pairs(None) is None and app.login_pairs("  ") is None
@@ -243,3 +245,25 @@ def test_a_fault_in_the_trace_never_costs_the_answer(chat_app, monkeypatch):
     history, _, _, _, _, why = chat_handler(demo)("Who co-chaired the meeting?", [], [], None, None, app.ALL, app.ALL)
     assert history[-1]["content"] == app.answer_markdown(assistant.ask("Who co-chaired the meeting?"))
     assert "could not be shown" in why and "Traceback" not in why
+
+
+def test_damage_under_a_running_app_switches_to_the_older_generation_and_says_so(launched):
+    from gradio_client import Client
+
+    from qa.index.store import IndexStore
+    from qa.ingest.pipeline import Ingestor
+
+    url, settings = launched()
+    client = Client(url + "/", verbose=False)
+    (settings.corpus_dir / "later.txt").write_text(
+        "Mekong envoy visit\n\n9 July 2022\n\nThe Mekong envoy visited the Kampot salt fields on 9 July 2022.")
+    Ingestor(settings, embedder=FakeEmbedder(), progress=False).run([settings.corpus_dir])  # gen-000002
+    assert client.predict(api_name="/status")["generation"] == "gen-000002"
+    database = IndexStore(settings.index_dir).live().folder / "meta.sqlite"
+    database.write_bytes(b"\x13\x37" * (database.stat().st_size // 2))  # overwritten while the app runs
+    answers = [client.predict("Who co-chaired the meeting?", api_name="/ask") for _ in range(10)]
+    assert all(answer["citations"][0]["release_id"] == SEED_ID for answer in answers)
+    status = client.predict(api_name="/status")
+    assert status["generation"] == "gen-000001" and status["releases"] == 1
+    assert any("gen-000002 is damaged" in warning for warning in status["warnings"])
+    assert any("answering from gen-000001" in warning for warning in status["warnings"])

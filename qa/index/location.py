@@ -83,11 +83,12 @@ class StoreLocation:
             return IndexStore(self.target).exists()
         return self.milvus().exists()
 
-    def open_snapshot(self, live=None):
+    def open_snapshot(self, live=None, failed=None):
+        """The snapshot to answer from; `failed` (folder stores): generations found damaged, with why."""
         if self.is_folder:
             from qa.index.snapshot import IndexSnapshot
 
-            return IndexSnapshot.open(self.target, live)
+            return IndexSnapshot.open(self.target, live, failed)
         from qa.index.milvus_snapshot import MilvusSnapshot
 
         index = self.milvus()
