@@ -92,7 +92,8 @@ def run_check(args) -> int:
     status = IndexStatus.read(location, checksums=True)
     if _warned(status.warnings):
         return 1
-    checked = "every file matches its checksum" if location.is_folder else "its state and manifest read"
+    checked = ("every file matches its checksum" if location.is_folder
+               else "every collection loads and holds the rows its manifest counts")
     _say(f"{status.generation}: {checked} ({status.releases} releases, {status.chunks} chunks)")
     return 0
 

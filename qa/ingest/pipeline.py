@@ -169,6 +169,10 @@ class Ingestor:
         if rebuild or not self.milvus.exists():
             return None
         state = self.milvus.state()
+        problems = self.milvus.verify(state)
+        if problems:
+            raise IndexDamagedError(f"{self.milvus.describe()} is damaged: {problems[0]}. qa ingest refuses to "
+                                    "write on top of it; give --rebuild to build it anew from the files given")
         return LiveGeneration(Path(self.location.target), state["manifest"])
 
     def _stored_releases(self, live: LiveGeneration | None) -> dict[str, tuple[str, str]]:
