@@ -34,7 +34,7 @@ from qa.render import (WHY_PLACEHOLDER, answer_markdown, collection_choices, err
 from qa.ingest.pipeline import Ingestor
 from qa.index.location import StoreLocation
 from qa.ingest.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
-from qa.webguard import LoginThrottle, UploadGuard
+from qa.webguard import BusyAnswer, LoginThrottle, UploadGuard, trust_forwarded_headers
 
 LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
@@ -111,12 +111,13 @@ def launch_options(settings: Settings, host: str | None = None, port: int | None
     """Keyword arguments for `demo.launch`: login, upload limit, styling, and host/port if given.
 
     Without host or port Gradio reads GRADIO_SERVER_NAME and GRADIO_SERVER_PORT itself
-    (defaults 127.0.0.1 and 7860).
+    (defaults 127.0.0.1 and 7860). X-Forwarded-For is believed only from QA_TRUSTED_PROXIES.
     """
+    trust_forwarded_headers(settings.trusted_proxies)
     options = {"auth": login_pairs(settings.auth), "max_file_size": f"{settings.max_upload_mb}mb",
                "css": CSS, "footer_links": ["api"],
                "app_kwargs": {"middleware": [Middleware(UploadGuard, allow_uploads=settings.allow_uploads),
-                                             Middleware(LoginThrottle)]}}
+                                             Middleware(LoginThrottle), Middleware(BusyAnswer)]}}
     if options["auth"]:
         options["auth_message"] = "Sign in with the account your administrator gave you."
     if host:
@@ -148,6 +149,8 @@ def build_app(assistant: Assistant, settings: Settings | None = None, note: str 
             with gr.Tab("Talking points", id="briefing"):
                 briefing_tab(context)
         api_endpoints(context)
+    # A bounded queue: past it, a question is answered "busy, try again in a moment" (BusyAnswer).
+    demo.queue(max_size=settings.max_waiting_questions)
     return demo
 
 

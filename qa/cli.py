@@ -35,7 +35,7 @@ def run_ingest(args) -> int:
     from qa.ingest.pipeline import Ingestor
 
     settings = Settings.from_env(**_where(args), model=args.model, precision=args.precision,
-                                 max_chars=args.max_chars)
+                                 max_chars=args.max_chars, max_records=args.max_records)
     report = Ingestor(settings, progress=not args.quiet, engine=args.engine,
                       ray_address=args.ray_address).run(args.paths, rebuild=args.rebuild)
     for warning in report.warnings:

@@ -267,3 +267,54 @@ def test_damage_under_a_running_app_switches_to_the_older_generation_and_says_so
     assert status["generation"] == "gen-000001" and status["releases"] == 1
     assert any("gen-000002 is damaged" in warning for warning in status["warnings"])
     assert any("answering from gen-000001" in warning for warning in status["warnings"])
+
+
+def test_a_spoofed_forwarded_header_does_not_reset_the_sign_in_slow_down(launched, monkeypatch):
+    import httpx
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    url, _ = launched(auth="staff:s3cret")
+    codes = [httpx.post(f"{url}/login", data={"username": "staff", "password": f"guess{n}"},
+                        headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(7)]
+    assert codes[:5] == [400] * 5 and codes[-1] == 429
+
+
+def test_a_trusted_proxy_may_name_the_client(launched, monkeypatch):
+    import httpx
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    url, _ = launched(auth="staff:s3cret", trusted_proxies="127.0.0.1")
+    codes = [httpx.post(f"{url}/login", data={"username": "staff", "password": f"guess{n}"},
+                        headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(7)]
+    assert codes == [400] * 7  # seven clients behind the proxy, one try each
+
+
+def test_a_full_question_queue_answers_busy(tmp_path, seed_settings, monkeypatch):
+    import threading
+
+    import httpx
+
+    assistant, _ = app.open_assistant(seed_settings, embedder=FakeEmbedder())
+    release = threading.Event()
+    ask_with_trace = assistant.ask_with_trace
+    monkeypatch.setattr(assistant, "ask_with_trace", lambda *args, **kwargs: release.wait(30) and None
+                        or ask_with_trace(*args, **kwargs))
+    settings = seed_settings.with_values(allow_uploads=False, concurrent_questions=1, max_waiting_questions=2)
+    demo = app.build_app(assistant, settings)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, quiet=True, **app.launch_options(settings, "127.0.0.1", port))
+    try:
+        body = {"data": ["Who co-chaired the meeting?", [], "", "", "", ""]}
+        started = [httpx.post(f"http://127.0.0.1:{port}/gradio_api/call/ask", json=body) for _ in range(5)]
+        codes = [response.status_code for response in started]
+        busy = [response for response in started if response.status_code == 503]
+        assert codes.count(200) in (2, 3) and busy  # one running (maybe), two waiting, the rest turned away
+        assert busy[0].json()["detail"] == "the assistant is busy answering other questions; try again in a moment"
+        assert busy[0].headers["retry-after"] == "5"
+        release.set()
+        event_id = started[0].json()["event_id"]
+        stream = httpx.get(f"http://127.0.0.1:{port}/gradio_api/call/ask/{event_id}", timeout=30).text
+        assert "event: complete" in stream and "co-chaired" in stream
+    finally:
+        release.set()
+        demo.close()

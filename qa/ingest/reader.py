@@ -66,11 +66,17 @@ class ReleaseReader:
     """
 
     def __init__(self, cleaner: Cleaner | None = None, converter: DocumentConverter | None = None,
-                 max_chars: int | None = None) -> None:
+                 max_chars: int | None = None, max_records: int | None = None) -> None:
         self.cleaner = cleaner or Cleaner()
         self.max_chars = max_chars  # a release with more text is refused (None: no limit)
+        self.max_records = max_records  # a JSONL file with more records is refused whole (None: no limit)
         self._notes: list[ReadError] = []  # the cleaner's notes of the read under way
         self.converter = converter or DocumentConverter(max_chars)
+
+    @classmethod
+    def from_settings(cls, settings) -> "ReleaseReader":
+        """The reader of uploads and `qa ingest` alike: the same character and record limits."""
+        return cls(max_chars=settings.max_chars, max_records=settings.max_records)
 
     def read(self, paths: Sequence[str | Path], progress: bool = False) -> ReadResult:
         """Read every supported file under `paths`; a folder is walked recursively, sorted."""
@@ -153,6 +159,10 @@ class ReleaseReader:
             return [], [ReadError(str(file), "binary file, not text")]
         if name.endswith(".jsonl"):
             total = data.count(b"\n") + 1
+            if self.max_records is not None and total > self.max_records:  # counted before any is parsed
+                records = sum(1 for line in data.split(b"\n") if line.strip())
+                if records > self.max_records:
+                    return [], [ReadError(str(file), self._too_many_records(f"{records:,}"))]
             bar = _line_bar(file, total, progress and total > _BIG_JSONL_LINES)
             return self._read_jsonl_lines(file, root, io.BytesIO(data), bar)
         try:
@@ -204,6 +214,8 @@ class ReleaseReader:
                 line_start, offset = offset, offset + len(raw)
                 if not raw.strip():
                     continue
+                if self.max_records is not None and len(found) + len(errors) >= self.max_records:
+                    return [], [ReadError(str(file), self._too_many_records("more than " f"{self.max_records:,}"))]
                 if b"\x00" in raw:  # a gzip file holding binary data; plain files are checked whole
                     if number == 1:
                         return [], [ReadError(str(file), "binary file, not text")]
@@ -225,6 +237,10 @@ class ReleaseReader:
         if not found and not errors:
             errors.append(ReadError(str(file), "no text"))
         return found, errors
+
+    def _too_many_records(self, how_many: str) -> str:
+        return (f"{how_many} records, over the limit of {self.max_records:,} a file "
+                "(QA_MAX_UPLOAD_RECORDS; qa ingest --max-records raises it); split the file")
 
     def _release(self, metadata: dict, text: str, markdown: bool, fallback_id: str, file: Path,
                  root: Path) -> Release:

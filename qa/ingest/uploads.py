@@ -82,7 +82,7 @@ class Uploads:
         self.max_bytes = settings.max_upload_mb * 1024 * 1024
         self.max_upload_mb = settings.max_upload_mb
         self.folder = Path(settings.corpus_dir) / UPLOADS_FOLDER
-        self.reader = reader or ReleaseReader(max_chars=settings.max_chars)
+        self.reader = reader or ReleaseReader.from_settings(settings)
 
     def add(self, assistant, paths: Sequence[str | Path], names: Sequence[str] | None = None) -> UploadReport:
         """Checks, saves and ingests each file; `names` are the names shown to the user
@@ -199,7 +199,8 @@ class BackgroundIngest:
             return assistant.ingest(paths, progress=False)
         where = ["--index", location.target] if location.is_folder else ["--store", self.settings.store]
         command = [sys.executable, "-m", "qa", "ingest", *map(str, paths), *where,
-                   "--quiet", "--json", "--max-chars", str(self.settings.max_chars)]
+                   "--quiet", "--json", "--max-chars", str(self.settings.max_chars),
+                   "--max-records", str(self.settings.max_records)]
         process = subprocess.run(command, capture_output=True, text=True, preexec_fn=self._lower_priority,
                                  env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
         if process.returncode not in (0, 3):  # 3: some files skipped, the rest went in

@@ -241,3 +241,15 @@ def test_a_failed_repeat_of_an_upload_keeps_the_file_the_index_holds(tmp_path, s
     with pytest.raises(RuntimeError):
         Uploads(settings, ingest=crashed).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
     assert (settings.corpus_dir / "uploads" / "water.html").read_bytes() == PAGE.encode()
+
+
+def test_a_jsonl_upload_over_the_record_limit_is_refused_at_once(tmp_path, settings, assistant):
+    import time
+
+    lines = b"".join(b'{"title": "T%d", "text": "Tiny release %d."}\n' % (n, n) for n in range(100_000))
+    started = time.perf_counter()
+    [file] = Uploads(settings.with_values(max_upload_mb=20)).add(
+        assistant, [uploaded(tmp_path, "many.jsonl", lines)]).files
+    assert time.perf_counter() - started < 2
+    assert not file.ok and "100,000 records, over the limit of 20,000 a file (QA_MAX_UPLOAD_RECORDS" in file.message
+    assert not (settings.corpus_dir / "uploads" / "many.jsonl").exists()
