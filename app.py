@@ -33,7 +33,8 @@ from qa.render import (WHY_PLACEHOLDER, answer_markdown, collection_choices, err
                        upload_markdown)
 from qa.ingest.pipeline import Ingestor
 from qa.index.location import StoreLocation
-from qa.ingest.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
+from qa.ingest.background_ingest import BackgroundIngest
+from qa.ingest.uploads import UPLOAD_SUFFIXES, Uploads
 from qa.webguard import BusyAnswer, LoginThrottle, UploadGuard, trust_forwarded_headers
 
 LOGGER = logging.getLogger(__name__)
@@ -263,16 +264,19 @@ def briefing_tab(context: AppContext) -> None:
 def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdown) -> None:
     """Add releases from the browser; they are answerable as soon as the message appears."""
     # The child process embeds at low priority; questions go on from the current generation.
-    uploads = Uploads(context.settings, ingest=BackgroundIngest(context.settings))
+    background = BackgroundIngest(context.settings)
+    uploads = Uploads(context.settings, ingest=background)
     with gr.Accordion("Add releases", open=False, elem_id="upload-panel"):
         files = gr.File(label=f"Release files ({', '.join(UPLOAD_SUFFIXES)}; up to "
                               f"{context.settings.max_upload_mb} MB each)",
                         file_count="multiple", file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
+        cancel = gr.Button("Cancel the upload", size="sm", elem_id="upload-cancel")
         result = gr.Markdown(elem_id="upload-result")
 
-    def add(paths):
+    def add(paths, progress=gr.Progress()):
         if not paths:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        background.progress = lambda share, stage: progress(share, desc=stage)
         try:
             report = uploads.add(context.assistant, [str(path) for path in paths])
         except QAError as error:
@@ -289,6 +293,8 @@ def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdo
     # Its own queue: an upload being embedded never holds up a question.
     files.upload(add, files, [result, context.status, source, collection, files],
                  api_visibility="private", concurrency_id="uploads", concurrency_limit=1)
+    # Not queued: the upload it stops holds the uploads queue.
+    cancel.click(background.cancel, None, None, api_visibility="private", queue=False)
 
 
 def api_endpoints(context: AppContext) -> None:

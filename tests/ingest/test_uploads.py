@@ -187,7 +187,7 @@ def test_a_big_upload_does_not_hold_up_questions(tmp_path, sample_index, real_em
     import threading
     import time
 
-    from qa.ingest.uploads import BackgroundIngest
+    from qa.ingest.background_ingest import BackgroundIngest
 
     from ..conftest import white_house_lines
 
@@ -253,3 +253,39 @@ def test_a_jsonl_upload_over_the_record_limit_is_refused_at_once(tmp_path, setti
     assert time.perf_counter() - started < 2
     assert not file.ok and "100,000 records, over the limit of 20,000 a file (QA_MAX_UPLOAD_RECORDS" in file.message
     assert not (settings.corpus_dir / "uploads" / "many.jsonl").exists()
+
+
+class SlowChild:
+    """A stand-in for `qa ingest --json` that reports progress, then works until it is stopped."""
+
+    SCRIPT = ("import sys, time\n"
+              "for done in (10, 40):\n"
+              "    sys.stderr.write(f'\\rembedding chunks:  {done}%|###| {done}/100 [00:01<00:02]'); sys.stderr.flush()\n"
+              "    time.sleep(0.3)\n"
+              "time.sleep(60)\n")
+
+    def command(self, paths):
+        import sys
+
+        return [sys.executable, "-c", self.SCRIPT]
+
+
+def test_an_upload_shows_progress_and_can_be_cancelled(tmp_path, settings, assistant):
+    import threading
+    import time
+
+    from qa.ingest.background_ingest import BackgroundIngest
+
+    seen = []
+
+    class Slow(SlowChild, BackgroundIngest):
+        pass
+
+    background = Slow(settings, progress=lambda share, stage: seen.append((share, stage)))
+    threading.Thread(target=lambda: (time.sleep(1.5), background.cancel()), daemon=True).start()
+    started = time.perf_counter()
+    with pytest.raises(QAError, match="the upload was cancelled; its files were not added"):
+        Uploads(settings, ingest=background).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert time.perf_counter() - started < 5
+    assert seen == [(0.1, "embedding chunks"), (0.4, "embedding chunks")]
+    assert not (settings.corpus_dir / "uploads" / "water.html").exists()
