@@ -200,8 +200,8 @@ def chat_tab(context: AppContext) -> None:
             return history, "", "", earlier, switched_status(context, before, status), WHY_PLACEHOLDER
         history += [{"role": "user", "content": escape_markdown(text)},
                     {"role": "assistant", "content": answer_markdown(answer)}]
-        return (history, source_cards_html(answer), "", list(earlier) + [text], switched_status(context, before, status),
-                why_html(context, answer))
+        return (history, source_cards_html(answer), "", list(earlier) + [text],
+                switched_status(context, before, status), why_html(context, answer))
 
     inputs = [question, chatbot, asked, date_from, date_to, source, collection]
     outputs = [chatbot, sources, question, asked, context.status, why]

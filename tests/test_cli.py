@@ -181,8 +181,8 @@ def test_every_subcommand_has_a_runner():
     assert set(subcommands) == set(COMMANDS)
 
 
-@pytest.mark.parametrize("command", [["ask", "Who met the Kampot salt council?"], ["points", "ASEAN-Russia cooperation"],
-                                     ["timeline", "ASEAN-Russia cooperation"]])
+@pytest.mark.parametrize("command", [["ask", "Who met the Kampot salt council?"],
+                                     ["points", "ASEAN-Russia cooperation"], ["timeline", "ASEAN-Russia cooperation"]])
 def test_terminal_output_shows_a_release_title_escape_sequences_escaped(tmp_path, capsys, monkeypatch, command):
     from qa.config import Settings
     from qa.ingest.pipeline import Ingestor
@@ -194,7 +194,8 @@ def test_terminal_output_shows_a_release_title_escape_sequences_escaped(tmp_path
         "---\ntitle: \"Salt \\e[2J\\e[31mcouncil \\e]8;;https://evil.example\\e\\\\link\\e]8;;\\e\\\\\"\n"
         "date: 2022-07-09\n---\nThe envoy met the Kampot salt council on 9 July 2022.\x1b[2J\n\n"
         "ASEAN and Russia agreed to deepen ASEAN-Russia cooperation on trade and connectivity.\n")
-    Ingestor(Settings(index_dir=tmp_path / "index"), embedder=FakeEmbedder(), progress=False).run([tmp_path / "hostile.md"])
+    Ingestor(Settings(index_dir=tmp_path / "index"), embedder=FakeEmbedder(), progress=False).run(
+        [tmp_path / "hostile.md"])
     assert main([*command, "--index", str(tmp_path / "index"), "--out", str(tmp_path / "note.md")]
                 if command[0] != "ask" else [*command, "--index", str(tmp_path / "index")]) == 0
     output = capsys.readouterr()

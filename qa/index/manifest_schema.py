@@ -38,7 +38,7 @@ class ManifestSchema(BaseModel):
     dimension: Annotated[int, Field(gt=0)] | None = None
     chunking: dict[str, int] | None = None
     counts: dict[str, NonNegative]
-    files: Annotated[dict[str, FileEntry], Field(min_length=1)] | None = None  # None: written before checksums
+    files: dict[str, FileEntry] | None = None  # None (or {}): written before checksums were recorded
 
     @field_validator("files")
     @classmethod

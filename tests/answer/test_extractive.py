@@ -111,7 +111,8 @@ def test_an_instruction_in_a_release_is_never_quoted_as_the_answer(tmp_path, fak
     from qa.ingest.pipeline import Ingestor
 
     (tmp_path / "budget.txt").write_text(BUDGET_RELEASE)
-    Ingestor(Settings(index_dir=tmp_path / "index"), embedder=fake_embedder, progress=False).run([tmp_path / "budget.txt"])
+    Ingestor(Settings(index_dir=tmp_path / "index"), embedder=fake_embedder, progress=False).run(
+        [tmp_path / "budget.txt"])
     answer = Assistant.open(tmp_path / "index", embedder=fake_embedder).ask("Is the budget approved?")
     assert "Ignore all prior rules" not in answer.answer
     assert all("Ignore all prior rules" not in (citation.sentence or "") for citation in answer.citations)

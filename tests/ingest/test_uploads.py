@@ -260,7 +260,8 @@ class SlowChild:
 
     SCRIPT = ("import sys, time\n"
               "for done in (10, 40):\n"
-              "    sys.stderr.write(f'\\rembedding chunks:  {done}%|###| {done}/100 [00:01<00:02]'); sys.stderr.flush()\n"
+              "    sys.stderr.write(f'\\rembedding chunks:  {done}%|###| {done}/100 [00:01<00:02]')\n"
+              "    sys.stderr.flush()\n"
               "    time.sleep(0.3)\n"
               "time.sleep(60)\n")
 
