@@ -240,13 +240,14 @@ class Assistant:
     def _on_intact_generation(self, work):
         """`work(stages)`; when a file of the generation fails to read while answering (damaged
         under a running app), that generation is marked damaged, the newest one that verifies
-        takes over, and `work` runs again on it (its warnings say so in `status()`)."""
-        stages = self._stages
-        try:
-            return work(stages)
-        except sqlite3.DatabaseError as error:
-            self._fall_back(stages, error)
-        return work(self._stages)
+        takes over, and `work` runs again on it (its warnings say so in `status()`). Each round passes
+        over one more generation, until one answers or none is left (IndexDamagedError)."""
+        while True:
+            stages = self._stages
+            try:
+                return work(stages)
+            except sqlite3.DatabaseError as error:
+                self._fall_back(stages, error)
 
     def _fall_back(self, stages: _Stages, error: Exception) -> None:
         """Passes over the damaged generation of `stages`; IndexDamagedError when none other verifies."""

@@ -211,3 +211,12 @@ def test_a_file_entry_that_is_a_link_is_not_read(fake_index):
     (folder / "chunks.faiss").symlink_to("/dev/zero")
     with pytest.raises(IndexDamagedError, match="chunks.faiss: not a regular file"):
         IndexStore(fake_index).live(checksums=True)
+
+
+def test_damage_found_while_answering_with_no_other_generation_is_one_line(fake_index):
+    assistant = Assistant.open(fake_index, embedder=FakeEmbedder())
+    database = live_file(fake_index, "meta.sqlite")
+    database.write_bytes(b"\x13\x37" * (database.stat().st_size // 2))
+    with pytest.raises(IndexDamagedError, match=r"generation gen-000001 is damaged \(file is not a database\)") as error:
+        assistant.ask("Who co-chaired the meeting?")
+    assert "\n" not in str(error.value)
