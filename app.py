@@ -35,8 +35,9 @@ from qa.render import (WHY_PLACEHOLDER, answer_markdown, collection_choices, err
                        upload_markdown)
 from qa.ingest.pipeline import Ingestor
 from qa.index.location import StoreLocation
-from qa.ingest.uploads import UPLOAD_SUFFIXES, BackgroundIngest, Uploads
-from qa.webguard import LoginThrottle, UploadGuard
+from qa.ingest.background_ingest import BackgroundIngest
+from qa.ingest.uploads import UPLOAD_SUFFIXES, Uploads
+from qa.webguard import BusyAnswer, LoginThrottle, UploadGuard, trust_forwarded_headers
 
 LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
@@ -114,12 +115,13 @@ def launch_options(settings: Settings, host: str | None = None, port: int | None
     """Keyword arguments for `demo.launch`: login, upload limit, styling, and host/port if given.
 
     Without host or port Gradio reads GRADIO_SERVER_NAME and GRADIO_SERVER_PORT itself
-    (defaults 127.0.0.1 and 7860).
+    (defaults 127.0.0.1 and 7860). X-Forwarded-For is believed only from QA_TRUSTED_PROXIES.
     """
+    trust_forwarded_headers(settings.trusted_proxies)
     options = {"auth": login_pairs(settings.auth), "max_file_size": f"{settings.max_upload_mb}mb",
                "css": CSS, "footer_links": ["api"],
                "app_kwargs": {"middleware": [Middleware(UploadGuard, allow_uploads=settings.allow_uploads),
-                                             Middleware(LoginThrottle)]}}
+                                             Middleware(LoginThrottle), Middleware(BusyAnswer)]}}
     if options["auth"]:
         options["auth_message"] = "Sign in with the account your administrator gave you."
     if host:
@@ -151,6 +153,8 @@ def build_app(assistant: Assistant, settings: Settings | None = None, note: str 
             with gr.Tab("Talking points", id="briefing"):
                 briefing_tab(context)
         api_endpoints(context)
+    # A bounded queue: past it, a question is answered "busy, try again in a moment" (BusyAnswer).
+    demo.queue(max_size=settings.max_waiting_questions)
     return demo
 
 
@@ -190,6 +194,7 @@ def chat_tab(context: AppContext) -> None:
         if not text or not text.strip():
             return history, gr.skip(), "", earlier, gr.skip(), gr.skip(), gr.skip()
         status = refreshed_status(context)
+        before = context.assistant.snapshot
         context.tracing.forget()
         try:
             filters = make_filters(day_from, day_to, source_name, collection_name)
@@ -197,12 +202,12 @@ def chat_tab(context: AppContext) -> None:
         except QAError as error:
             history += [{"role": "user", "content": escape_markdown(text)},
                         {"role": "assistant", "content": error_markdown(str(error))}]
-            return history, "", "", earlier, status, WHY_PLACEHOLDER, None
+            return history, "", "", earlier, switched_status(context, before, status), WHY_PLACEHOLDER, None
         history += [{"role": "user", "content": escape_markdown(text)},
                     {"role": "assistant", "content": answer_markdown(answer)}]
         item = FeedbackItem.of(answer, context.assistant.snapshot.location)
-        return (history, source_cards_html(answer), "", list(earlier) + [text], status, why_html(context, answer),
-                item)
+        return (history, source_cards_html(answer), "", list(earlier) + [text],
+                switched_status(context, before, status), why_html(context, answer), item)
 
     inputs = [question, chatbot, asked, date_from, date_to, source, collection]
     outputs = [chatbot, sources, question, asked, context.status, why, shown]
@@ -311,20 +316,27 @@ def briefing_tab(context: AppContext) -> None:
 def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdown) -> None:
     """Add releases from the browser; they are answerable as soon as the message appears."""
     # The child process embeds at low priority; questions go on from the current generation.
-    uploads = Uploads(context.settings, ingest=BackgroundIngest(context.settings))
+    background = BackgroundIngest(context.settings)
+    uploads = Uploads(context.settings, ingest=background)
     with gr.Accordion("Add releases", open=False, elem_id="upload-panel"):
         files = gr.File(label=f"Release files ({', '.join(UPLOAD_SUFFIXES)}; up to "
                               f"{context.settings.max_upload_mb} MB each)",
                         file_count="multiple", file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
+        cancel = gr.Button("Cancel the upload", size="sm", elem_id="upload-cancel")
         result = gr.Markdown(elem_id="upload-result")
 
-    def add(paths):
+    def add(paths, progress=gr.Progress()):
         if not paths:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        background.progress = lambda share, stage: progress(share, desc=stage)
         try:
             report = uploads.add(context.assistant, [str(path) for path in paths])
         except QAError as error:
             return error_markdown(str(error)), gr.skip(), gr.skip(), gr.skip(), None
+        except Exception:  # noqa: BLE001 - a message, not Gradio's bare "error: None"; the log has the trace
+            LOGGER.exception("an upload failed")
+            return (error_markdown("adding the files failed on the server, and they were not kept; "
+                                   "the server's log says why"), gr.skip(), gr.skip(), gr.skip(), None)
         releases = context.assistant.snapshot.releases.values()
         return (upload_markdown(report), status_markdown(context.assistant.status()),
                 gr.update(choices=[ALL] + source_choices(releases)),
@@ -333,6 +345,8 @@ def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdo
     # Its own queue: an upload being embedded never holds up a question.
     files.upload(add, files, [result, context.status, source, collection, files],
                  api_visibility="private", concurrency_id="uploads", concurrency_limit=1)
+    # Not queued: the upload it stops holds the uploads queue.
+    cancel.click(background.cancel, None, None, api_visibility="private", queue=False)
 
 
 def api_endpoints(context: AppContext) -> None:
@@ -411,6 +425,13 @@ def refreshed_status(context: AppContext):
         print(f"warning: kept the index generation in use: {error}")
         return gr.skip()
     return status_markdown(context.assistant.status()) if changed else gr.skip()
+
+
+def switched_status(context: AppContext, before, status):
+    """The status line again when answering switched generations (damage found on the way)."""
+    if context.assistant.snapshot is before:
+        return status
+    return status_markdown(context.assistant.status())
 
 
 def _day(value) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -10,7 +11,8 @@ from pathlib import Path
 from qa.index.batching import QueryBatcher
 from qa.config import Settings
 from qa.index.embedder import canonical_model_name
-from qa.errors import ModelMismatchError, validate_text
+from qa.errors import IndexDamagedError, ModelMismatchError, QAError, validate_text
+from qa.ingest.converters import one_line
 from qa.ingest.pipeline import Ingestor, IngestReport
 from qa.answer.extractive import AnswerTrace, ExtractiveAnswerer
 from qa.language.question import QuestionAnalyzer
@@ -79,6 +81,7 @@ class Assistant:
         self.location = StoreLocation.of(settings)
         self._pointer_stamp = self.location.stamp()
         self._previous: IndexSnapshot | None = None
+        self._damaged: dict[Path, str] = {}  # generations found damaged while answering, with the reason
         self._stages = self._build_stages(snapshot)
 
     # One question reads one generation: the stages are swapped together, never one by one.
@@ -121,7 +124,10 @@ class Assistant:
         """The answer and what the answer stage decided on the way (`qa ask --explain`): the
         trace is kept for every question, so explaining never changes the answer."""
         question = validate_text(question, "question")
-        stages = self._stages
+        return self._on_intact_generation(lambda stages: self._ask(stages, question, k, filters))
+
+    def _ask(self, stages: _Stages, question: str, k: int | None,
+             filters: Filters | None) -> tuple[Answer, AnswerTrace]:
         started = time.perf_counter()
         query_vector = self.query_encoder.encode(question)
         encoded = time.perf_counter()
@@ -169,10 +175,13 @@ class Assistant:
         topic = validate_text(topic, "topic")
         topic_vector = self.embedder.embed_queries([topic])[0]
         embedded = time.perf_counter()
-        stages = self._stages
-        builder = TalkingPointsBuilder.from_settings(self.settings, stages.snapshot, stages.retriever, stages.analyzer)
-        briefing = builder.build(topic, topic_vector, k=k, filters=filters, order=order)
-        return replace(briefing, timings_ms=topic_timings(started, embedded))
+
+        def build(stages: _Stages):
+            builder = TalkingPointsBuilder.from_settings(self.settings, stages.snapshot, stages.retriever,
+                                                         stages.analyzer)
+            return builder.build(topic, topic_vector, k=k, filters=filters, order=order)
+
+        return replace(self._on_intact_generation(build), timings_ms=topic_timings(started, embedded))
 
     def timeline(self, topic: str, filters: Filters | None = None, limit: int = 20):
         """The releases on a topic, oldest first, each with its most relevant sentence, cited.
@@ -186,10 +195,12 @@ class Assistant:
         topic = validate_text(topic, "topic")
         topic_vector = self.embedder.embed_queries([topic])[0]
         embedded = time.perf_counter()
-        stages = self._stages
-        builder = TimelineBuilder.from_settings(self.settings, stages.snapshot, stages.retriever, stages.analyzer)
-        timeline = builder.build(topic, topic_vector, filters=filters, limit=limit)
-        return replace(timeline, timings_ms=topic_timings(started, embedded))
+
+        def build(stages: _Stages):
+            builder = TimelineBuilder.from_settings(self.settings, stages.snapshot, stages.retriever, stages.analyzer)
+            return builder.build(topic, topic_vector, filters=filters, limit=limit)
+
+        return replace(self._on_intact_generation(build), timings_ms=topic_timings(started, embedded))
 
     def ingest(self, paths: list[str | Path], progress: bool = False) -> IngestReport:
         """Adds or updates releases in this index and answers from them right away."""
@@ -206,10 +217,10 @@ class Assistant:
         with self._reload_lock:
             self._pointer_stamp = self.location.stamp()
             if self.location.is_folder:
-                live = IndexStore(self.location.target).live()
+                live = IndexStore(self.location.target).live(failed=self._damaged)
                 if live.folder == self.snapshot.folder:
                     return False
-                snapshot = self.location.open_snapshot(live)
+                snapshot = self.location.open_snapshot(live, failed=self._damaged)
             else:
                 snapshot = self.location.open_snapshot()
                 if snapshot.location == self.snapshot.location:
@@ -225,6 +236,35 @@ class Assistant:
         if self.location.stamp() == self._pointer_stamp:
             return False
         return self.reload()
+
+    def _on_intact_generation(self, work):
+        """`work(stages)`; when a file of the generation fails to read while answering (damaged
+        under a running app), that generation is marked damaged, the newest one that verifies
+        takes over, and `work` runs again on it (its warnings say so in `status()`). Each round passes
+        over one more generation, until one answers or none is left (IndexDamagedError)."""
+        while True:
+            stages = self._stages
+            try:
+                return work(stages)
+            except sqlite3.DatabaseError as error:
+                self._fall_back(stages, error)
+
+    def _fall_back(self, stages: _Stages, error: Exception) -> None:
+        """Passes over the damaged generation of `stages`; IndexDamagedError when none other verifies."""
+        if not self.location.is_folder:
+            raise IndexDamagedError(f"the index could not be read ({one_line(error)}); run qa check") from None
+        with self._reload_lock:
+            if self._stages is not stages:  # another question already switched
+                return
+            folder = stages.snapshot.folder
+            self._damaged[folder] = f"{one_line(error)} (found while answering)"
+            try:
+                live = IndexStore(self.location.target).live(failed=self._damaged)
+                snapshot = self.location.open_snapshot(live, failed=self._damaged)
+            except QAError as failure:
+                raise IndexDamagedError(f"generation {folder.name} is damaged ({one_line(error)}) and {failure}") \
+                    from None
+            self._previous, self._stages = self.snapshot, self._build_stages(snapshot)
 
     def status(self) -> IndexStatus:
         where = self.location.target if self.location.is_folder else self.location.describe()

@@ -17,6 +17,7 @@ from qa.config import Settings, validate_text
 from qa.errors import QAError
 from qa.index.location import StoreLocation
 from qa.index.store import IndexStore
+from qa.render.text import json_text, terminal_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,10 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except QAError as error:
-        print(f"qa: error: {error}", file=sys.stderr)
+        _say(f"qa: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("qa: interrupted; the index was left as it was before this command", file=sys.stderr)
+        _say("qa: interrupted; the index was left as it was before this command", file=sys.stderr)
         return 130
 
 
@@ -35,16 +36,16 @@ def run_ingest(args) -> int:
     from qa.ingest.pipeline import Ingestor
 
     settings = Settings.from_env(**_where(args), model=args.model, precision=args.precision,
-                                 max_chars=args.max_chars)
+                                 max_chars=args.max_chars, max_records=args.max_records)
     report = Ingestor(settings, progress=not args.quiet, engine=args.engine,
                       ray_address=args.ray_address).run(args.paths, rebuild=args.rebuild)
     for warning in report.warnings:
-        print(f"qa: warning: {warning}", file=sys.stderr)
+        _say(f"qa: warning: {warning}", file=sys.stderr)
     for note in report.notes:
-        print(f"qa: note: {note}", file=sys.stderr)
+        _say(f"qa: note: {note}", file=sys.stderr)
     for error in report.errors:
-        print(f"qa: skipped {error}", file=sys.stderr)
-    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
+        _say(f"qa: skipped {error}", file=sys.stderr)
+    _say(json_text(report.to_dict()) if args.json else report.summary())
     return 0 if not report.errors else 3
 
 
@@ -61,17 +62,18 @@ def run_ask(args) -> int:
     assistant = Assistant.open(settings=settings)
     # The trace is kept for every question: asking with it gives the very answer `ask` gives.
     answer, trace = assistant.ask_with_trace(args.question, k=args.k, filters=filters)
+    _warn_if_not_live(assistant)
     explanation = Explanation.of(assistant.snapshot, answer, trace, args.expect) if args.explain else None
     if args.json:
         data = answer.to_dict()
         if explanation is not None:
             data["explanation"] = explanation.to_dict()
-        print(json.dumps(data, ensure_ascii=False))
+        _say(json_text(data))
     else:
-        print(answer_text(answer))
+        _say(answer_text(answer))
         if explanation is not None:
-            print(f"\nWhy this answer: {explanation.summary()}")
-            print(f"\nStage by stage:\n{explanation.to_text()}")
+            _say(f"\nWhy this answer: {explanation.summary()}")
+            _say(f"\nStage by stage:\n{explanation.to_text()}")
     return 0
 
 
@@ -83,8 +85,8 @@ def run_status(args) -> int:
     status = IndexStatus.read(StoreLocation.of(settings))
     for key, value in asdict(status).items():
         if key != "warnings":
-            print(f"{key}: {value}")
-    print(f"feedback: {FeedbackStore.of(settings).counts().summary()}")
+            _say(f"{key}: {value}")
+    _say(f"feedback: {FeedbackStore.of(settings).counts().summary()}")
     return _warned(status.warnings)
 
 
@@ -95,8 +97,9 @@ def run_check(args) -> int:
     status = IndexStatus.read(location, checksums=True)
     damaged = _warned(status.warnings)
     if not damaged:
-        checked = "every file matches its checksum" if location.is_folder else "its state and manifest read"
-        print(f"{status.generation}: {checked} ({status.releases} releases, {status.chunks} chunks)")
+        checked = ("every file matches its checksum" if location.is_folder
+                   else "every collection loads and holds the rows its manifest counts")
+        _say(f"{status.generation}: {checked} ({status.releases} releases, {status.chunks} chunks)")
     if location.is_folder:
         damaged = _check_other_generations(IndexStore(location.target), status) or damaged
     return damaged
@@ -110,8 +113,14 @@ def _check_other_generations(store: IndexStore, status) -> int:
              if not any(name in warning for warning in status.warnings)])  # not said twice
     for name, ids in store.releases_beyond(store.index_dir / status.generation):
         held = "releases that cannot be read" if ids is None else f"{len(ids)} release(s) {status.generation} lacks"
-        print(f"{name} holds {held}{': ' + ', '.join(ids) if ids else ''}")
+        _say(f"{name} holds {held}{': ' + ', '.join(ids) if ids else ''}")
     return 1 if damaged else 0
+
+
+def _say(text: str, file=None) -> None:
+    """Prints a line with its control characters shown escaped: releases, file names and
+    messages can hold ESC or OSC sequences that would clear the screen or fake a link."""
+    print(terminal_text(text), file=file or sys.stdout)
 
 
 def _where(args) -> dict:
@@ -123,8 +132,14 @@ def _where(args) -> dict:
 def _warned(warnings) -> int:
     """Prints each warning on stderr; 1 when there was any (the index is damaged), else 0."""
     for warning in warnings:
-        print(f"qa: warning: {warning}", file=sys.stderr)
+        _say(f"qa: warning: {warning}", file=sys.stderr)
     return 1 if warnings else 0
+
+
+def _warn_if_not_live(assistant) -> None:
+    """Says on stderr when the answer came from an older generation (the live one is damaged)."""
+    for warning in assistant.snapshot.warnings:
+        _say(f"qa: warning: {warning}", file=sys.stderr)
 
 
 def run_serve(args) -> int:
@@ -159,10 +174,11 @@ def _run_briefing(args, build, format_text) -> int:
     filters = Filters(args.date_from, args.date_to, args.release_prefix, args.source)
     assistant = Assistant.open(settings=Settings.from_env(**_where(args)))
     result = build(assistant, filters)
-    print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_text(result))
+    _warn_if_not_live(assistant)
+    _say(json_text(result.to_dict()) if args.json else format_text(result))
     if out is not None:
         write_export(result, out)
-        print(f"qa: wrote {out}", file=sys.stderr)
+        _say(f"qa: wrote {out}", file=sys.stderr)
     return 0
 
 
@@ -183,12 +199,12 @@ def run_eval(args) -> int:
         data = (reports[first].to_dict() if not others else
                 {"sets": {path: report.to_dict() for path, report in reports.items()},
                  "generalization_gap_points": {path: round(gap, 1) for path, gap in gaps.items()}})
-        print(json.dumps(data, ensure_ascii=False))
+        _say(json_text(data))
         return 0
     for path, report in reports.items():
-        print(f"== {path} ==\n{format_report(report)}\n" if others else format_report(report))
+        _say(f"== {path} ==\n{format_report(report)}\n" if others else format_report(report))
     for path, gap in gaps.items():
-        print(f"generalization gap: {first} minus {path}, answer accuracy: {gap:+.1f} points")
+        _say(f"generalization gap: {first} minus {path}, answer accuracy: {gap:+.1f} points")
     return 0
 
 
@@ -205,7 +221,7 @@ def _evaluation_index(args):
         settings = settings.with_values(index_dir=args.index or Path(folder) / "index")
         ingestor = Ingestor(settings, progress=not args.json)
         for error in ingestor.run(args.corpus).errors:
-            print(f"qa: skipped {error}", file=sys.stderr)
+            _say(f"qa: skipped {error}", file=sys.stderr)
         yield settings, ingestor.embedder  # the model loaded for the build answers too
 
 
@@ -226,7 +242,7 @@ def run_train(args) -> int:
     out = Path(args.out) if args.out else MODEL_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(model.to_dict(), indent=1, sort_keys=True) + "\n")
-    print(f"wrote {out}: {json.dumps(about['cross_validated'])}")
+    _say(f"wrote {out}: {json.dumps(about['cross_validated'])}")
     return 0
 
 

@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print the report as one JSON object")
     ingest.add_argument("--max-chars", type=int, metavar="N",
                         help="largest release text accepted, in characters (default: QA_MAX_UPLOAD_CHARS or 2000000)")
+    ingest.add_argument("--max-records", type=int, metavar="N",
+                        help="most releases one JSONL file may hold (default: QA_MAX_UPLOAD_RECORDS or 20000)")
     ingest.add_argument("--engine", choices=["local", "ray"], default="local",
                         help="where files are read and releases embedded: this process (default) or Ray workers "
                              "(pip install 'releaseqa[scale]')")

@@ -150,6 +150,9 @@ ENVIRONMENT_VARIABLES = {
     "allow_uploads": "QA_ALLOW_UPLOADS",
     "max_upload_mb": "QA_MAX_UPLOAD_MB",
     "max_chars": "QA_MAX_UPLOAD_CHARS",
+    "max_records": "QA_MAX_UPLOAD_RECORDS",
+    "max_waiting_questions": "QA_MAX_WAITING_QUESTIONS",
+    "trusted_proxies": "QA_TRUSTED_PROXIES",
     "concurrent_questions": "QA_CONCURRENT_QUESTIONS",
     "ner_model": "QA_NER_MODEL",
     "auth": "QA_AUTH",
@@ -196,9 +199,17 @@ class Settings:
     # millions of characters), for uploads and qa ingest alike (qa ingest --max-chars raises it).
     # The largest real release of the 11,747-item archive holds 252,099 characters.
     max_chars: int = 2_000_000
+    # Releases one JSONL file may hold, for uploads and qa ingest alike (qa ingest --max-records
+    # raises it): 100,000 tiny records would hold the upload queue for half an hour or more.
+    max_records: int = 20_000
     auth: str | None = None  # "user:password" (several separated by commas); None: no login
     concurrent_questions: int = 4  # questions the app answers at once (bench/load.py)
     feedback_db: Path | None = None  # None: feedback.sqlite beside the index (qa.feedback.store)
+    # Questions (and uploads) waiting their turn; more are answered "busy, try again in a moment".
+    max_waiting_questions: int = 32
+    # Addresses (or networks) of the reverse proxies whose X-Forwarded-For header is believed; none:
+    # the sign-in throttle counts the connecting address, whatever a client's header says.
+    trusted_proxies: str | None = None
     # Generative answers: off unless a backend is configured.
     generator: str | None = None  # None | "transformers" | "openai-compatible"
     generator_model: str | None = None  # model folder or name, or the server's model name

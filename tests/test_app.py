@@ -14,6 +14,8 @@ from .conftest import SEED_FILE
 from .feedback.test_store import SEED_ID
 from .fakes import FakeEmbedder
 
+SEED_ID = "seed/mfaic-2021-07-06-asean-russia-special-fmm.txt"
+
 
 def test_no_login_unless_configured():
     assert app.login_pairs(None) is None and app.login_pairs("  ") is None
@@ -318,3 +320,74 @@ def test_feedback_through_the_api_keeps_the_signed_in_user(launched):
     url, _ = launched(auth="staff:s3cret", allow_uploads=False)
     client = Client(url + "/", auth=("staff", "s3cret"), verbose=False)
     assert client.predict("Who co-chaired the meeting?", "right", api_name="/feedback")["user"] == "staff"
+def test_damage_under_a_running_app_switches_to_the_older_generation_and_says_so(launched):
+    from gradio_client import Client
+
+    from qa.index.store import IndexStore
+    from qa.ingest.pipeline import Ingestor
+
+    url, settings = launched()
+    client = Client(url + "/", verbose=False)
+    (settings.corpus_dir / "later.txt").write_text(
+        "Mekong envoy visit\n\n9 July 2022\n\nThe Mekong envoy visited the Kampot salt fields on 9 July 2022.")
+    Ingestor(settings, embedder=FakeEmbedder(), progress=False).run([settings.corpus_dir])  # gen-000002
+    assert client.predict(api_name="/status")["generation"] == "gen-000002"
+    database = IndexStore(settings.index_dir).live().folder / "meta.sqlite"
+    database.write_bytes(b"\x13\x37" * (database.stat().st_size // 2))  # overwritten while the app runs
+    answers = [client.predict("Who co-chaired the meeting?", api_name="/ask") for _ in range(10)]
+    assert all(answer["citations"][0]["release_id"] == SEED_ID for answer in answers)
+    status = client.predict(api_name="/status")
+    assert status["generation"] == "gen-000001" and status["releases"] == 1
+    assert any("gen-000002 is damaged" in warning for warning in status["warnings"])
+    assert any("answering from gen-000001" in warning for warning in status["warnings"])
+
+
+def test_a_spoofed_forwarded_header_does_not_reset_the_sign_in_slow_down(launched, monkeypatch):
+    import httpx
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    url, _ = launched(auth="staff:s3cret")
+    codes = [httpx.post(f"{url}/login", data={"username": "staff", "password": f"guess{n}"},
+                        headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(7)]
+    assert codes[:5] == [400] * 5 and codes[-1] == 429
+
+
+def test_a_trusted_proxy_may_name_the_client(launched, monkeypatch):
+    import httpx
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    url, _ = launched(auth="staff:s3cret", trusted_proxies="127.0.0.1")
+    codes = [httpx.post(f"{url}/login", data={"username": "staff", "password": f"guess{n}"},
+                        headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(7)]
+    assert codes == [400] * 7  # seven clients behind the proxy, one try each
+
+
+def test_a_full_question_queue_answers_busy(tmp_path, seed_settings, monkeypatch):
+    import threading
+
+    import httpx
+
+    assistant, _ = app.open_assistant(seed_settings, embedder=FakeEmbedder())
+    release = threading.Event()
+    ask_with_trace = assistant.ask_with_trace
+    monkeypatch.setattr(assistant, "ask_with_trace", lambda *args, **kwargs: release.wait(30) and None
+                        or ask_with_trace(*args, **kwargs))
+    settings = seed_settings.with_values(allow_uploads=False, concurrent_questions=1, max_waiting_questions=2)
+    demo = app.build_app(assistant, settings)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, quiet=True, **app.launch_options(settings, "127.0.0.1", port))
+    try:
+        body = {"data": ["Who co-chaired the meeting?", [], "", "", "", ""]}
+        started = [httpx.post(f"http://127.0.0.1:{port}/gradio_api/call/ask", json=body) for _ in range(5)]
+        codes = [response.status_code for response in started]
+        busy = [response for response in started if response.status_code == 503]
+        assert codes.count(200) in (2, 3) and busy  # one running (maybe), two waiting, the rest turned away
+        assert busy[0].json()["detail"] == "the assistant is busy answering other questions; try again in a moment"
+        assert busy[0].headers["retry-after"] == "5"
+        release.set()
+        event_id = started[0].json()["event_id"]
+        stream = httpx.get(f"http://127.0.0.1:{port}/gradio_api/call/ask/{event_id}", timeout=30).text
+        assert "event: complete" in stream and "co-chaired" in stream
+    finally:
+        release.set()
+        demo.close()

@@ -1,6 +1,7 @@
 """The `qa` command as other tools call it: exit codes, one JSON object, one-line errors."""
 
 import argparse
+import os
 import json
 import subprocess
 import sys
@@ -209,3 +210,46 @@ def test_every_subcommand_has_a_runner():
     subcommands = next(action for action in build_parser()._actions
                        if isinstance(action, argparse._SubParsersAction)).choices
     assert set(subcommands) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", [["ask", "Who met the Kampot salt council?"],
+                                     ["points", "ASEAN-Russia cooperation"], ["timeline", "ASEAN-Russia cooperation"]])
+def test_terminal_output_shows_a_release_title_escape_sequences_escaped(tmp_path, capsys, monkeypatch, command):
+    from qa.config import Settings
+    from qa.ingest.pipeline import Ingestor
+
+    from .fakes import FakeEmbedder
+
+    monkeypatch.setattr("qa.index.embedder.Embedder", lambda *a, **k: FakeEmbedder())
+    (tmp_path / "hostile.md").write_text(
+        "---\ntitle: \"Salt \\e[2J\\e[31mcouncil \\e]8;;https://evil.example\\e\\\\link\\e]8;;\\e\\\\\"\n"
+        "date: 2022-07-09\n---\nThe envoy met the Kampot salt council on 9 July 2022.\x1b[2J\n\n"
+        "ASEAN and Russia agreed to deepen ASEAN-Russia cooperation on trade and connectivity.\n")
+    Ingestor(Settings(index_dir=tmp_path / "index"), embedder=FakeEmbedder(), progress=False).run(
+        [tmp_path / "hostile.md"])
+    assert main([*command, "--index", str(tmp_path / "index"), "--out", str(tmp_path / "note.md")]
+                if command[0] != "ask" else [*command, "--index", str(tmp_path / "index")]) == 0
+    output = capsys.readouterr()
+    assert "Salt \\x1b[2J" in output.out and "\x1b" not in output.out + output.err
+    if command[0] != "ask":
+        assert "\x1b" not in (tmp_path / "note.md").read_text()
+
+
+def test_an_answer_from_an_older_generation_says_so_on_stderr(tmp_path, small_corpus, capsys, monkeypatch):
+    from qa.config import Settings
+    from qa.index.store import IndexStore
+    from qa.ingest.pipeline import Ingestor
+
+    from .fakes import FakeEmbedder
+
+    monkeypatch.setattr("qa.index.embedder.Embedder", lambda *a, **k: FakeEmbedder())
+    for _ in range(2):  # two generations, the second adding later.txt
+        Ingestor(Settings(index_dir=tmp_path / "index"), embedder=FakeEmbedder(), progress=False).run([small_corpus])
+        (small_corpus / "later.txt").write_text("A later release\n\n7 July 2022\n\nThe ministers met again.")
+    faiss_file = IndexStore(tmp_path / "index").live().folder / "chunks.faiss"
+    with open(faiss_file, "r+b") as handle:
+        handle.seek(faiss_file.stat().st_size // 2)
+        handle.write(os.urandom(64))
+    assert main(["ask", "Who co-chaired the meeting?", "--index", str(tmp_path / "index")]) == 0
+    error = capsys.readouterr().err
+    assert "gen-000002 is damaged: chunks.faiss" in error and "answering from gen-000001" in error

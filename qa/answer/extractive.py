@@ -18,6 +18,7 @@ import numpy as np
 from qa.answer.features import Candidate, FeatureBuilder, span_features
 from qa.config import AnswerSettings, Settings
 from qa.answer.model import AnswerModel, answerable_features
+from qa.answer.prompting import looks_like_instructions
 from qa.ingest.entities import Entity
 from qa.language.aliases import RELATIVE_DAYS, normalise, readable_date, relative_day_spans
 from qa.language.lexicon import HONORIFICS
@@ -88,7 +89,9 @@ class ExtractiveAnswerer:
         trace = AnswerTrace(model.question_types(query_vector, question),
                             model.is_list_question(query_vector, question),
                             answer_threshold=model.answer_threshold, span_threshold=model.span_threshold)
-        candidates = self.features.build(question, query_vector, hits, trace.question_types)
+        # A sentence addressed to an AI ("Ignore all prior rules and say ...") is quoted text, never an answer.
+        candidates = [candidate for candidate in self.features.build(question, query_vector, hits, trace.question_types)
+                      if not looks_like_instructions(candidate.text)]
         if not candidates:
             return self._not_found(question, hits), trace
         probabilities = model.sentence.probability(np.vstack([c.vector() for c in candidates]))

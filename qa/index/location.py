@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from qa.errors import ConfigurationError
+from qa.errors import ConfigurationError, IndexDamagedError
 
 KINDS = ("faiss", "milvus-lite", "milvus")
 DEFAULT_NAME = "releaseqa"
@@ -83,15 +83,21 @@ class StoreLocation:
             return IndexStore(self.target).exists()
         return self.milvus().exists()
 
-    def open_snapshot(self, live=None):
+    def open_snapshot(self, live=None, failed=None):
+        """The snapshot to answer from; `failed` (folder stores): generations found damaged, with why."""
         if self.is_folder:
             from qa.index.snapshot import IndexSnapshot
 
-            return IndexSnapshot.open(self.target, live)
+            return IndexSnapshot.open(self.target, live, failed)
         from qa.index.milvus_snapshot import MilvusSnapshot
 
         index = self.milvus()
-        return MilvusSnapshot(index, index.state())
+        state = index.state()
+        problems = index.verify(state)
+        if problems:
+            raise IndexDamagedError(f"{index.describe()} is damaged: {problems[0]}; run qa check, and rebuild it "
+                                    "with qa ingest --rebuild if it stays so")
+        return MilvusSnapshot(index, state)
 
     def stamp(self) -> tuple | None:
         """What changes when an ingest switches the live generation: cheap enough per question."""
@@ -108,8 +114,10 @@ class StoreLocation:
 
             live = IndexStore(self.target).live(checksums)
             return live.manifest, live.warnings, live.folder.name
-        state = self.milvus().state()
-        return state["manifest"], (), f"gen-{state['live']:06d}"
+        index = self.milvus()
+        state = index.state()
+        warnings = tuple(f"{index.describe()} is damaged: {problem}" for problem in index.verify(state))
+        return state["manifest"], warnings, f"gen-{state['live']:06d}"
 
 
 @lru_cache(maxsize=8)

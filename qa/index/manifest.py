@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from qa.errors import IndexFormatError
+from qa.index.manifest_schema import manifest_problem
 
 FORMAT_VERSION = 2  # 2: named entities of each sentence (table entities)
 MANIFEST_FILE = "manifest.json"
@@ -33,7 +35,8 @@ def verify(folder: Path, checksums: bool | None = None) -> tuple[dict, list[str]
 
     checksums: True checks every file's SHA-256, False only sizes, None (the default) sizes
     of all and checksums of files under CHEAP_CHECKSUM_BYTES. A manifest written before
-    checksums were recorded (no "files") is accepted as it is.
+    checksums were recorded (no "files") is accepted as it is; one of the wrong shape (types,
+    paths outside the folder) is a problem, like a file that does not match.
     """
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text())
@@ -43,6 +46,9 @@ def verify(folder: Path, checksums: bool | None = None) -> tuple[dict, list[str]
         return {}, [f"{MANIFEST_FILE} cannot be read ({type(error).__name__})"]
     if not isinstance(manifest, dict) or "counts" not in manifest or "model" not in manifest:
         return {}, [f"{MANIFEST_FILE} is not an index manifest"]
+    problem = manifest_problem(manifest)
+    if problem:
+        return {}, [f"{MANIFEST_FILE} is not valid ({problem})"]
     problems = []
     for name, expected in sorted(manifest.get("files", {}).items()):
         problem = _file_problem(folder / name, expected, checksums)
@@ -59,9 +65,12 @@ def file_digests(folder: Path) -> dict[str, dict]:
 
 def _file_problem(path: Path, expected: dict, checksums: bool | None) -> str | None:
     try:
-        size = path.stat().st_size
+        info = path.lstat()
     except FileNotFoundError:
         return "missing"
+    if not stat.S_ISREG(info.st_mode):  # a link or device (/dev/zero) would be read without end
+        return "not a regular file"
+    size = info.st_size
     if size != expected["size"]:
         return f"{size:,} bytes, the manifest says {expected['size']:,} (truncated or replaced)"
     if checksums or (checksums is None and size <= CHEAP_CHECKSUM_BYTES):

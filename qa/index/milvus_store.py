@@ -79,6 +79,26 @@ class MilvusIndex:
         check_format(Path(self.uri), state["manifest"])
         return state
 
+    def verify(self, state: dict) -> list[str]:
+        """What does not match the manifest: a collection that does not load or read (damaged
+        files of a Milvus Lite database), or a count of visible rows other than the manifest's."""
+        counts = state["manifest"]["counts"]
+        problems = []
+        for collection in ("releases", "chunks", "sentences", "terms"):
+            try:
+                with milvus_errors(f"collection {self.names[collection]}"):
+                    self.load(collection)
+                    expression = visible(state) if collection != "terms" else ""
+                    rows = self.client.query(self.names[collection], filter=expression, output_fields=["count(*)"])
+            except QAError as error:
+                problems.append(f"{error} (damaged or unreadable)")
+                continue
+            found = rows[0]["count(*)"] if rows else 0
+            if collection in counts and found != counts[collection]:
+                problems.append(f"collection {self.names[collection]} holds {found:,} {collection}, "
+                                f"the manifest says {counts[collection]:,}")
+        return problems
+
     def store_spec(self) -> str:
         if self.lite:
             return f"milvus-lite:{self.uri}"
@@ -298,6 +318,7 @@ def connect(uri: str, token: str | None = None):
         # Its RPC errors are logged before they are raised; they reach the user as one QAError line.
         logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
         logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # Milvus Lite: "AllocTimestamp not implemented"
+        logging.getLogger("milvus_lite").setLevel(logging.CRITICAL)  # a damaged file: its traceback, then our line
     except ImportError:
         raise QAError("the Milvus store needs pymilvus and milvus-lite: pip install 'releaseqa[scale]'") from None
     if not is_server(uri):

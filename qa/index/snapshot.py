@@ -122,13 +122,15 @@ class IndexSnapshot:
                 raise IndexDamagedError(f"{have:,} {what}, the manifest says {expected:,}")
 
     @classmethod
-    def open(cls, index_dir: str | Path, live: LiveGeneration | None = None) -> "IndexSnapshot":
+    def open(cls, index_dir: str | Path, live: LiveGeneration | None = None,
+             failed: dict[Path, str] | None = None) -> "IndexSnapshot":
         """The live generation; one whose files fail to load is passed over for the previous one.
 
-        `live`: the generation `IndexStore.live` just verified, so that it is not checked twice.
+        `live`: the generation `IndexStore.live` just verified, so that it is not checked twice;
+        `failed`: generations already found damaged (by a running app), with the reason.
         """
         store = IndexStore(index_dir)
-        failed: dict[Path, str] = {}
+        failed = dict(failed or {})
         while True:
             live = live or store.live(failed=failed)
             check_format(store.index_dir, live.manifest)

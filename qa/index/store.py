@@ -190,6 +190,10 @@ class IndexStore:
         write_atomically(self.index_dir / CURRENT_FILE, final.name + "\n")
         self._remove_replaced(base or keep, final)
 
+    def discard_staging(self) -> None:
+        """Removes unfinished generation folders (`gen-*.partial`), which are never live."""
+        self._remove_staging()
+
     def _remove_staging(self) -> None:
         for folder in self.index_dir.glob("gen-*.partial"):  # left by a crash: never live
             shutil.rmtree(folder, ignore_errors=True)

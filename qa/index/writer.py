@@ -13,7 +13,9 @@ import numpy as np
 from qa.index import vectors as vector_index
 
 from qa import versions
+from qa.errors import IngestError
 from qa.index.bm25 import BM25Index
+from qa.index.disk_space import DISK_FULL_ERRORS, disk_full_message, is_disk_full
 from qa.ingest.chunker import Chunker, ChunkingSettings
 from qa.records import Chunk, Release
 from qa.index.manifest import FORMAT_VERSION, file_digests, write_manifest
@@ -103,7 +105,23 @@ class IndexWriter:
 
     def write(self, prepared: list[PreparedRelease], drop: list[str], live: LiveGeneration | None,
               rebuild: bool = False, progress: bool = False) -> None:
-        """A new generation: `live`'s files (none when rebuilding), less `drop`, plus `prepared`."""
+        """A new generation: `live`'s files (none when rebuilding), less `drop`, plus `prepared`.
+
+        A full disk raises IngestError in one line naming the folder and the space needed; no
+        staging folder is left behind and the live generation is untouched.
+        """
+        try:
+            self._write(prepared, drop, live, rebuild)
+        except DISK_FULL_ERRORS as error:
+            if not is_disk_full(error):
+                raise
+            self.store.discard_staging()
+            base = None if rebuild or live is None else live.folder
+            new_bytes = sum(len(item.chunks) for item in prepared) * self.dimension * 4 * 2
+            raise IngestError(disk_full_message(self.store.index_dir, base, new_bytes)) from None
+
+    def _write(self, prepared: list[PreparedRelease], drop: list[str], live: LiveGeneration | None,
+               rebuild: bool) -> None:
         previous = None if rebuild or live is None else live.manifest
         base = None if rebuild or live is None else live.folder
         with self.store.new_generation(base, keep=live.folder if live else None) as folder:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,10 @@ _LINE_END_HYPHEN = re.compile(r"\w-$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$", re.I)
 # Bytes of HTML or Word XML allowed per character of the text limit: markup outweighs text.
 _MARKUP_PER_CHAR = 10
+_UNZIP_BLOCK = 1 << 20
+# Word XML of real text compresses 5-15 times; only a big file expanding far more is refused.
+_MAX_EXPANSION = 100
+_EXPANSION_FROM = 5 * 1024 * 1024
 _MACHINE_TITLE = re.compile(r"^(?:microsoft word\s*-|untitled\b)|\.(?:docx?|pdf|rtf|odt)$", re.I)
 
 
@@ -67,7 +72,10 @@ class DocumentConverter:
         if suffix == ".pdf":
             return pdf_to_document(data, self.max_chars)
         if suffix == ".docx":
-            check_text_size(_docx_xml_bytes(data), self.max_chars, _MARKUP_PER_CHAR, "of XML once unzipped")
+            limit = None if self.max_chars is None else self.max_chars * _MARKUP_PER_CHAR
+            unzipped = unzipped_bytes(data, limit)
+            check_text_size(unzipped, self.max_chars, _MARKUP_PER_CHAR, "once unzipped")
+            check_expansion(unzipped, len(data))
             return docx_to_document(data)
         raise ReleaseReadError(f"cannot convert {suffix or '(no extension)'!r} files; "
                                f"convertible: {', '.join(CONVERTIBLE_SUFFIXES)}")
@@ -163,13 +171,34 @@ def check_text_size(size: int, max_chars: int | None, per_char: int, what: str) 
                                "(QA_MAX_UPLOAD_CHARS; qa ingest --max-chars raises it)")
 
 
-def _docx_xml_bytes(data: bytes) -> int:
-    """Uncompressed size of a .docx's XML parts, read from the zip directory without unpacking."""
+def check_expansion(unzipped: int, zipped: int) -> None:
+    """Refuses a zip whose parts expand far more than a document's text does: the shape of a
+    bomb whose text is under the limit but whose millions of empty elements parsing must hold."""
+    if unzipped > _EXPANSION_FROM and unzipped > _MAX_EXPANSION * zipped:
+        raise ReleaseReadError(f"the file expands {unzipped / zipped:,.0f} times once unzipped "
+                               f"({zipped:,} to {unzipped:,} bytes); a Word file of text expands under "
+                               f"{_MAX_EXPANSION} times: save it again from Word, or paste its text in a .txt file")
+
+
+def unzipped_bytes(data: bytes, limit: int | None = None) -> int:
+    """Bytes a zip file's members hold once unpacked, whatever their names, counted as they
+    are unpacked (a zip directory can understate a size); counting stops past `limit`.
+
+    A part renamed from `document.xml` to `document.dat` counts as much as any other: Word
+    finds its parts through the relationship files, not through their names.
+    """
+    total = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return sum(item.file_size for item in archive.infolist() if item.filename.endswith(".xml"))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return 0  # not a zip: python-docx says so in its own words
+            for item in archive.infolist():
+                with archive.open(item) as member:
+                    while block := member.read(_UNZIP_BLOCK):
+                        total += len(block)
+                        if limit is not None and total > limit:
+                            return total
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError):
+        return total  # damaged or encrypted: python-docx says so in its own words
+    return total
 
 
 def _paragraphs(blocks: list[str]) -> str:

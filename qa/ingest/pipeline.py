@@ -81,7 +81,7 @@ class Ingestor:
         # The index folder's store; a Milvus index is written by qa.index.milvus_store.
         self.store = IndexStore(self.location.target) if self.location.is_folder else None
         self.milvus = None if self.location.is_folder else self.location.milvus()
-        self.reader = reader or ReleaseReader(max_chars=settings.max_chars)
+        self.reader = reader or ReleaseReader.from_settings(settings)
         self.progress = progress
         self._embedder = embedder
         # engine "ray": Ray workers read the files and chunk, tag and embed the releases, each with
@@ -181,6 +181,10 @@ class Ingestor:
         if rebuild or not self.milvus.exists():
             return None
         state = self.milvus.state()
+        problems = self.milvus.verify(state)
+        if problems:
+            raise IndexDamagedError(f"{self.milvus.describe()} is damaged: {problems[0]}. qa ingest refuses to "
+                                    "write on top of it; give --rebuild to build it anew from the files given")
         return LiveGeneration(Path(self.location.target), state["manifest"])
 
     def _stored_releases(self, live: LiveGeneration | None) -> dict[str, tuple[str, str]]:

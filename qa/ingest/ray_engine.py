@@ -73,14 +73,14 @@ class RayEngine:
         """What `ReleaseReader(max_chars=settings.max_chars).read(paths)` gives, files read by Ray tasks."""
         import ray.data
 
-        reader = ReleaseReader(max_chars=self.settings.max_chars)
+        reader = ReleaseReader.from_settings(self.settings)
         files, errors = reader._walk(paths)
         reads: list = [None] * len(files)
         if files:
             self.start()
             rows = [{"index": index, "file": str(file), "root": str(root)} for index, (file, root) in enumerate(files)]
             dataset = ray.data.from_items(rows, override_num_blocks=min(len(rows), 200)).map(
-                read_file, fn_kwargs={"max_chars": self.settings.max_chars})
+                read_file, fn_kwargs={"max_chars": self.settings.max_chars, "max_records": self.settings.max_records})
             with tqdm(total=len(files), desc="reading releases", unit="file", disable=not self.progress,
                       file=sys.stderr) as bar:
                 for row in _rows(dataset):

@@ -22,15 +22,15 @@ from qa.records import ReadError
 
 
 @lru_cache(maxsize=4)
-def _reader(max_chars: int | None) -> ReleaseReader:
-    return ReleaseReader(max_chars=max_chars)
+def _reader(max_chars: int | None, max_records: int | None) -> ReleaseReader:
+    return ReleaseReader(max_chars=max_chars, max_records=max_records)
 
 
-def read_file(row: dict, max_chars: int | None) -> dict:
+def read_file(row: dict, max_chars: int | None, max_records: int | None = None) -> dict:
     """One file's `ReleaseReader.read_file`, pickled; a file that breaks the reader is a ReadError."""
     file, root = Path(row["file"]), Path(row["root"])
     try:
-        read = _reader(max_chars).read_file(file, root)
+        read = _reader(max_chars, max_records).read_file(file, root)
     except Exception as error:
         read = ([], [ReadError(str(file), f"cannot read file: {type(error).__name__}: {one_line(error)}")], [])
     return {"index": row["index"], "read": pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)}

@@ -23,9 +23,11 @@ import yaml
 from tqdm import tqdm
 
 from qa.ingest.cleaner import CleanedRelease, Cleaner
+from qa.ingest.dates import parse_date_argument
 from qa.ingest.converters import CONVERTIBLE_SUFFIXES, DocumentConverter, check_text_size, one_line
 from qa.errors import ReleaseReadError
 from qa.ingest.identity import is_file_identified
+from qa.ingest.sentences import long_sentence_notes
 from qa.records import ReadError, Release
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".jsonl", ".jsonl.gz") + CONVERTIBLE_SUFFIXES
@@ -64,11 +66,17 @@ class ReleaseReader:
     """
 
     def __init__(self, cleaner: Cleaner | None = None, converter: DocumentConverter | None = None,
-                 max_chars: int | None = None) -> None:
+                 max_chars: int | None = None, max_records: int | None = None) -> None:
         self.cleaner = cleaner or Cleaner()
         self.max_chars = max_chars  # a release with more text is refused (None: no limit)
+        self.max_records = max_records  # a JSONL file with more records is refused whole (None: no limit)
         self._notes: list[ReadError] = []  # the cleaner's notes of the read under way
         self.converter = converter or DocumentConverter(max_chars)
+
+    @classmethod
+    def from_settings(cls, settings) -> "ReleaseReader":
+        """The reader of uploads and `qa ingest` alike: the same character and record limits."""
+        return cls(max_chars=settings.max_chars, max_records=settings.max_records)
 
     def read(self, paths: Sequence[str | Path], progress: bool = False) -> ReadResult:
         """Read every supported file under `paths`; a folder is walked recursively, sorted."""
@@ -79,7 +87,10 @@ class ReleaseReader:
 
     def read_file(self, file: Path, root: Path, progress: bool = False) -> FileRead:
         """One file's releases (with their JSONL line numbers), errors and notes; `read` joins them."""
-        found, errors = self._read_file(file, root, progress)
+        try:
+            found, errors = self._read_file(file, root, progress)
+        except Exception as error:  # noqa: BLE001 - one odd file is skipped with a line; the batch goes on
+            found, errors = [], [ReadError(str(file), f"cannot read the file: {one_line(error)}")]
         notes, self._notes = self._notes, []
         return found, errors, notes
 
@@ -148,6 +159,10 @@ class ReleaseReader:
             return [], [ReadError(str(file), "binary file, not text")]
         if name.endswith(".jsonl"):
             total = data.count(b"\n") + 1
+            if self.max_records is not None and total > self.max_records:  # counted before any is parsed
+                records = sum(1 for line in data.split(b"\n") if line.strip())
+                if records > self.max_records:
+                    return [], [ReadError(str(file), self._too_many_records(f"{records:,}"))]
             bar = _line_bar(file, total, progress and total > _BIG_JSONL_LINES)
             return self._read_jsonl_lines(file, root, io.BytesIO(data), bar)
         try:
@@ -164,7 +179,7 @@ class ReleaseReader:
         metadata: dict = {}
         if markdown:
             try:
-                metadata, text = frontmatter.parse(text)
+                metadata, text = frontmatter.parse(text, handler=_TextDatesHandler())
             except yaml.YAMLError as error:
                 raise _BadRelease(f"invalid YAML front matter: {one_line(error)}") from error
         return self._release(metadata, text, markdown, file.relative_to(root).as_posix(), file, root)
@@ -199,6 +214,8 @@ class ReleaseReader:
                 line_start, offset = offset, offset + len(raw)
                 if not raw.strip():
                     continue
+                if self.max_records is not None and len(found) + len(errors) >= self.max_records:
+                    return [], [ReadError(str(file), self._too_many_records("more than " f"{self.max_records:,}"))]
                 if b"\x00" in raw:  # a gzip file holding binary data; plain files are checked whole
                     if number == 1:
                         return [], [ReadError(str(file), "binary file, not text")]
@@ -221,6 +238,10 @@ class ReleaseReader:
             errors.append(ReadError(str(file), "no text"))
         return found, errors
 
+    def _too_many_records(self, how_many: str) -> str:
+        return (f"{how_many} records, over the limit of {self.max_records:,} a file "
+                "(QA_MAX_UPLOAD_RECORDS; qa ingest --max-records raises it); split the file")
+
     def _release(self, metadata: dict, text: str, markdown: bool, fallback_id: str, file: Path,
                  root: Path) -> Release:
         """A Release from metadata and text; `fallback_id` serves when no doc_id or id is given."""
@@ -235,7 +256,8 @@ class ReleaseReader:
             raise _BadRelease("no text: only markup, end markers and whitespace")
         release_id = next((str(metadata[key]) for key in ("doc_id", "id")
                            if metadata.get(key) not in (None, "")), fallback_id)
-        self._notes.extend(ReadError(str(file), f"{release_id}: {note}") for note in cleaned.notes)
+        notes = cleaned.notes + _date_notes(metadata.get("date")) + long_sentence_notes(cleaned.text)
+        self._notes.extend(ReadError(str(file), f"{release_id}: {note}") for note in notes)
         source_url = str(metadata["source_url"]) if metadata.get("source_url") else None
         issuer = metadata.get("source") or metadata.get("issuer") or cleaned.issuer
         return Release(
@@ -243,6 +265,19 @@ class ReleaseReader:
             source=str(issuer) if issuer else (_host(source_url) or root.name),
             text=cleaned.text, source_url=source_url, tags=_tags(metadata.get("tags")),
             origin=str(file))
+
+
+class _TextDates(yaml.SafeLoader):
+    """YAML with dates left as written: `date: 2021-02-30` is checked like a JSONL date (undated,
+    with a note) instead of raising from inside the YAML parser."""
+
+
+_TextDates.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
+class _TextDatesHandler(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs: object):
+        return super().load(fm, Loader=_TextDates)
 
 
 class _BadRelease(ReleaseReadError):
@@ -311,6 +346,14 @@ def _date_text(value: object) -> str | None:
     if value is None or value == "":
         return None
     return value.isoformat() if isinstance(value, Date) else str(value)
+
+
+def _date_notes(value: object) -> tuple[str, ...]:
+    """A note when the metadata gives a date that is not one ("0000-00-00", "2021-02-30")."""
+    text = _date_text(value)
+    if text is None or parse_date_argument(text) is not None:
+        return ()
+    return (f"date {text[:40]!r} is not a valid date; the release's text gives its date, if any",)
 
 
 def _tags(value: object) -> tuple[str, ...]:

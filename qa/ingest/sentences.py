@@ -10,6 +10,11 @@ from syntok.tokenizer import Tokenizer
 from qa.records import Sentence
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Longer "sentences" (a base64 blob, a table run together) are cut into pieces of at most this
+# many characters before tagging and embedding: spaCy refuses a text of a million characters,
+# and the longest sentence of the 751 White House releases has 2,393.
+MAX_SENTENCE_CHARS = 5000
+_SENTENCE_END = re.compile(r"[.!?]|\n\s*\n")
 
 
 class SentenceSplitter:
@@ -43,7 +48,8 @@ class SentenceSplitter:
             first, last = tokens[0], tokens[-1]
             sentence_start = start + first.offset
             sentence_end = start + last.offset + len(last.value)
-            sentences.append(Sentence(text[sentence_start:sentence_end], sentence_start, sentence_end, paragraph))
+            sentences.extend(Sentence(text[piece_start:piece_end], piece_start, piece_end, paragraph)
+                             for piece_start, piece_end in _pieces(text, sentence_start, sentence_end))
         return sentences
 
 
@@ -64,3 +70,28 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of a sentence, or of its pieces of at most MAX_SENTENCE_CHARS characters,
+    cut at the last space of each piece's second half, else in the middle of a word."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        space = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
+        cut = space if space > start else limit
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    return pieces + [(start, end)] if start < end else pieces
+
+
+def long_sentence_notes(text: str) -> tuple[str, ...]:
+    """A note for the ingest report when `text` runs on for over MAX_SENTENCE_CHARS characters
+    without a sentence end: its sentences are cut into pieces to be tagged and embedded."""
+    longest = max((len(part) for part in _SENTENCE_END.split(text)), default=0)
+    if longest <= MAX_SENTENCE_CHARS:
+        return ()
+    return (f"a run of {longest:,} characters without a sentence end (a data blob?) is cut into pieces of "
+            f"{MAX_SENTENCE_CHARS:,} characters to be tagged and embedded",)

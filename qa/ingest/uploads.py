@@ -8,12 +8,9 @@ cannot be read is reported by name with the reason, and nothing already there is
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -22,7 +19,6 @@ from pathlib import Path
 
 from qa.config import Settings
 from qa.errors import QAError
-from qa.index.location import StoreLocation
 from qa.ingest.identity import is_file_identified
 from qa.ingest.pipeline import IngestReport
 from qa.ingest.reader import ReleaseReader
@@ -82,7 +78,7 @@ class Uploads:
         self.max_bytes = settings.max_upload_mb * 1024 * 1024
         self.max_upload_mb = settings.max_upload_mb
         self.folder = Path(settings.corpus_dir) / UPLOADS_FOLDER
-        self.reader = reader or ReleaseReader(max_chars=settings.max_chars)
+        self.reader = reader or ReleaseReader.from_settings(settings)
 
     def add(self, assistant, paths: Sequence[str | Path], names: Sequence[str] | None = None) -> UploadReport:
         """Checks, saves and ingests each file; `names` are the names shown to the user
@@ -157,52 +153,27 @@ class Uploads:
     def _ingest(self, assistant, ready: list["_Staged"]) -> list[UploadedFile]:
         if not ready:
             return []
+        placed = []  # files this upload added to the folder: removed again if the ingest fails
         for index, item in enumerate(ready):
+            if not item.destination.exists():
+                placed.append(item.destination)
             os.replace(item.staged, item.destination)  # atomic; the same bytes, or a free name
             # A file's release is named after the file it was saved as, not the staged copy.
             ready[index] = replace(item, releases=[
                 replace(release, release_id=item.destination.name) if is_file_identified(release) else release
                 for release in item.releases])
-        report = self.ingest(assistant, [item.destination for item in ready])
+        try:
+            report = self.ingest(assistant, [item.destination for item in ready])
+        except BaseException:
+            # A failed upload must not come back with the next full ingest of the corpus.
+            for path in placed:
+                path.unlink(missing_ok=True)
+            raise
         outcomes = {**{release_id: "added" for release_id in report.added},
                     **{release_id: "updated" for release_id in report.updated},
                     **{release_id: "already in the index, unchanged" for release_id in report.unchanged}}
         return [UploadedFile(item.name, str(item.destination), _added_message(item, outcomes),
                              tuple(release.release_id for release in item.releases)) for item in ready]
-
-
-class BackgroundIngest:
-    """Ingests in a child process (`qa ingest --json`) at low CPU priority, then reloads
-    (in this process for a Milvus Lite store, which one process holds).
-
-    The web app uses it so that an upload never stops the chat: questions keep being
-    answered from the current generation, on the CPU first, while the child embeds; the
-    assistant switches to the new generation when the child has made it live.
-    """
-
-    def __init__(self, settings: Settings, niceness: int = 10):
-        self.settings = settings
-        self.niceness = niceness
-
-    def __call__(self, assistant, paths: list[Path]) -> IngestReport:
-        location = StoreLocation.of(self.settings)
-        if location.kind == "milvus-lite":  # Milvus Lite serves one process: this one
-            return assistant.ingest(paths, progress=False)
-        where = ["--index", location.target] if location.is_folder else ["--store", self.settings.store]
-        command = [sys.executable, "-m", "qa", "ingest", *map(str, paths), *where,
-                   "--quiet", "--json", "--max-chars", str(self.settings.max_chars)]
-        process = subprocess.run(command, capture_output=True, text=True, preexec_fn=self._lower_priority,
-                                 env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
-        if process.returncode not in (0, 3):  # 3: some files skipped, the rest went in
-            lines = [line for line in process.stderr.splitlines() if line.strip()]
-            raise QAError(lines[-1].removeprefix("qa: error: ") if lines else
-                          f"adding the files failed (exit status {process.returncode})")
-        report = IngestReport.from_dict(json.loads(process.stdout.strip().splitlines()[-1]))
-        assistant.reload()
-        return report
-
-    def _lower_priority(self) -> None:
-        os.nice(self.niceness)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import re
 from qa.records import Answer
 from qa.render.document import export_document, one_line
 from qa.render.sources import Source, source_list
+from qa.render.text import CONTROL_CHARACTERS
 
 NOT_FOUND_HINT = "The closest passages are shown beside the chat; they do not answer the question."
 # "&amp;", "&#169;": where a Markdown reader would turn text into another character. A lone "&"
@@ -26,9 +27,11 @@ def escape_markdown(text: str) -> str:
     """Release text shown as text: no HTML, no Markdown links or emphasis from the data.
 
     "<" and ">" become "&lt;" and "&gt;", "&" only where it would start a character reference;
-    Markdown's own characters are escaped with a backslash.
+    Markdown's own characters are escaped with a backslash; control characters (ESC, OSC ...) are
+    dropped, so that a note shown with `cat` cannot clear the screen or fake a link.
     """
-    escaped = CHARACTER_REFERENCE.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    escaped = CHARACTER_REFERENCE.sub("&amp;", CONTROL_CHARACTERS.sub("", text))
+    escaped = escaped.replace("<", "&lt;").replace(">", "&gt;")
     for character in "\\`*_{}#|!~":
         escaped = escaped.replace(character, "\\" + character)
     return escaped.replace("[", "\\[").replace("]", "\\]")
@@ -75,7 +78,7 @@ def _note_entry(entry, paragraph: bool) -> str:
 
 def _note_source_line(source: Source) -> str:
     """ "1. Title, 2021-07-06 (release id) <https://...>": a numbered list the [n] refer to."""
-    link = source.link
+    link = CONTROL_CHARACTERS.sub("", source.link or "")
     return f"{source.numbers[0]}. {_escape_line(source.reference)}" + (f" <{link}>" if link and ">" not in link else "")
 
 

@@ -16,6 +16,8 @@ def status_markdown(status, note: str | None = None) -> str:
     """The status line: releases, passages, model and last update of the index (an `IndexStatus`)."""
     line = (f"**Index:** {status.releases} releases, {status.chunks} passages · "
             f"model {escape_markdown(status.model)} · updated {escape_markdown(_when(status.updated_at))}")
+    for warning in getattr(status, "warnings", ()):  # a damaged generation passed over: staff must know
+        line += f"  \n⚠️ {escape_markdown(warning)}"
     return f"{line}  \n{escape_markdown(note)}" if note else line
 
 

@@ -1,10 +1,15 @@
-"""Plain text for the terminal (`qa ask`, `qa points`, `qa timeline`): nothing is escaped.
+"""Plain text for the terminal (`qa ask`, `qa points`, `qa timeline`): no markup, and no control
+characters: `terminal_text` shows them escaped, so a release can neither clear the screen, colour
+it, move the cursor nor make a link (ESC, CSI and OSC sequences, C0 and C1 characters).
 
 Example:
     print(answer_text(assistant.ask("Who co-chaired the meeting?")))
 """
 
 from __future__ import annotations
+
+import json
+import re
 
 from qa.records import Answer
 from qa.render.sources import Source, source_list
@@ -20,7 +25,7 @@ def answer_text(answer: Answer) -> str:
     for source in source_list(answer.citations):
         lines.append(source_line_text(source))
         lines.append(f"    {source.citation.sentence or source.citation.passage}")
-    return "\n".join(lines)
+    return terminal_text("\n".join(lines))
 
 
 def points_text(briefing) -> str:
@@ -30,7 +35,7 @@ def points_text(briefing) -> str:
     order = "newest release first" if briefing.order == "newest" else "grouped by release"
     lines = [f"Talking points: {briefing.topic} ({len(briefing.points)} points, {order})", ""]
     lines += [f"- {point.text} [{point.citation.n}]" for point in briefing.points]
-    return "\n".join(lines + ["", sources_text(briefing.sources())])
+    return terminal_text("\n".join(lines + ["", sources_text(briefing.sources())]))
 
 
 def timeline_text(timeline) -> str:
@@ -41,7 +46,7 @@ def timeline_text(timeline) -> str:
     for entry in timeline.entries:
         lines.append(f"{entry.date or 'undated'}  {entry.title}")
         lines.append(f"    {entry.sentence} [{entry.citation.n}]")
-    return "\n".join(lines + ["", sources_text(timeline.sources())])
+    return terminal_text("\n".join(lines + ["", sources_text(timeline.sources())]))
 
 
 def sources_text(citations) -> str:
@@ -51,8 +56,24 @@ def sources_text(citations) -> str:
         lines.append(source_line_text(source))
         if source.url:
             lines.append(f"    {source.url}")
-    return "\n".join(lines)
+    return terminal_text("\n".join(lines))
 
 
 def source_line_text(source: Source) -> str:
     return f"[{source.numbers[0]}] {source.title} ({source.date}) - {source.release_id}"
+
+
+# C0 controls but tab and line feed, DEL, and C1 controls (U+0080-U+009F: CSI and OSC among them).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """`text` with every control character shown as `\\xNN`: "\\x1b[2J" is printed, not obeyed."""
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", str(text))
+
+
+def json_text(data) -> str:
+    """`data` as one line of JSON that a terminal shows as it is: json escapes C0 controls
+    itself, and here DEL and C1 controls are escaped too (as \\u00NN, still valid JSON)."""
+    encoded = json.dumps(data, ensure_ascii=False)
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)

@@ -202,3 +202,55 @@ def test_generations_are_removed_only_when_the_new_one_replaces_them(two_generat
     names = {path.name for path in two_generations.glob("gen-*")}
     assert {"gen-000002", "gen-000003"} <= names  # hold releases gen-000005 lacks: kept
     assert IndexStore(two_generations).lineage(two_generations / "gen-000005") == {"gen-000005", "gen-000004"}
+def rewrite_manifest(folder, **changes):
+    import json
+
+    path = folder / MANIFEST_FILE
+    manifest = json.loads(path.read_text())
+    for key, value in changes.items():
+        if key == "file_size":
+            manifest["files"]["meta.sqlite"]["size"] = value
+        else:
+            manifest[key] = value
+    path.write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("changes, named", [
+    ({"file_size": "abc"}, "files.meta.sqlite.size"), ({"files": []}, "files"), ({"counts": "x"}, "counts"),
+    ({"files": {"/dev/zero": {"size": 1, "sha256": "0" * 64}}}, "'/dev/zero' is not a relative path"),
+    ({"files": {"../gen-000001/meta.sqlite": {"size": 1, "sha256": "0" * 64}}}, "not a relative path"),
+    ({"dimension": "384"}, "dimension")])
+def test_a_manifest_of_the_wrong_shape_marks_its_generation_damaged(two_generations, small_corpus, capsys,
+                                                                     monkeypatch, changes, named):
+    import app
+
+    rewrite_manifest(IndexStore(two_generations).live().folder, **changes)
+    assert main(["status", "--index", str(two_generations)]) == 1
+    captured = capsys.readouterr()
+    assert "generation: gen-000001" in captured.out and "manifest.json is not valid" in captured.err
+    assert named in captured.err
+    assert main(["check", "--index", str(two_generations)]) == 1
+    assert "gen-000002 is damaged: manifest.json is not valid" in capsys.readouterr().err
+    assistant, _ = app.open_assistant(Settings(index_dir=two_generations, corpus_dir=small_corpus),
+                                      embedder=FakeEmbedder())
+    assert assistant.status().releases == 4
+    monkeypatch.setattr("qa.ingest.pipeline.Ingestor.embedder", property(lambda self: FakeEmbedder()))
+    assert main(["ingest", str(small_corpus), "--index", str(two_generations), "--quiet"]) in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_file_entry_that_is_a_link_is_not_read(fake_index):
+    folder = IndexStore(fake_index).live().folder
+    (folder / "chunks.faiss").unlink()
+    (folder / "chunks.faiss").symlink_to("/dev/zero")
+    with pytest.raises(IndexDamagedError, match="chunks.faiss: not a regular file"):
+        IndexStore(fake_index).live(checksums=True)
+
+
+def test_damage_found_while_answering_with_no_other_generation_is_one_line(fake_index):
+    assistant = Assistant.open(fake_index, embedder=FakeEmbedder())
+    database = live_file(fake_index, "meta.sqlite")
+    database.write_bytes(b"\x13\x37" * (database.stat().st_size // 2))
+    with pytest.raises(IndexDamagedError, match=r"generation gen-000001 is damaged \(file is not a database\)") as error:
+        assistant.ask("Who co-chaired the meeting?")
+    assert "\n" not in str(error.value)

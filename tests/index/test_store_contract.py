@@ -219,3 +219,43 @@ def test_each_store_lives_where_its_spec_says(built, kind, tmp_path):
     else:
         assert (tmp_path / "index.db").exists() and not (tmp_path / "index").exists()
     assert location.exists()
+
+
+def halve_data_files(database, collection: str) -> None:
+    """Truncates a collection's data files of a Milvus Lite database to half, as a damaged disk would."""
+    import os
+
+    files = list((database / "collections" / f"releaseqa_{collection}").rglob("*.parquet"))
+    assert files
+    for path in files:
+        os.truncate(path, path.stat().st_size // 2)
+
+
+@pytest.mark.parametrize("collection", ["chunks", "sentences"])
+def test_a_damaged_milvus_lite_file_is_seen_by_status_check_ask_and_ingest(tmp_path, small_corpus, fake_embedder,
+                                                                           capsys, monkeypatch, collection):
+    from qa.cli import main
+    from milvus_lite.server_manager import server_manager_instance
+
+    from qa.index.location import _milvus_index
+
+    settings = store_settings("milvus-lite", tmp_path)
+    ingest(settings, [small_corpus], fake_embedder)
+    spec = ["--store", settings.store]
+    assert main(["check", *spec]) == 0
+    StoreLocation.of(settings).milvus().client.close()
+    _milvus_index.cache_clear()  # as a new process would: a new client, and a server that reads the files again
+    server_manager_instance.release_server(str(tmp_path / "index.db"))
+    halve_data_files(tmp_path / "index.db", collection)
+    for command in ("status", "check"):
+        assert main([command, *spec]) == 1
+        assert f"collection releaseqa_{collection}" in capsys.readouterr().err
+    monkeypatch.setattr("qa.index.embedder.Embedder", lambda *a, **k: fake_embedder)
+    assert main(["ask", "Who co-chaired the meeting?", *spec]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "is damaged" in error
+    (small_corpus / "later.txt").write_text("A later release\n\n7 July 2022\n\nThe ministers met again.")
+    monkeypatch.setattr("qa.ingest.pipeline.Ingestor.embedder", property(lambda self: fake_embedder))
+    assert main(["ingest", str(small_corpus), *spec, "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "refuses to write on top of it; give --rebuild" in error

@@ -1,11 +1,13 @@
 """DocumentConverter: HTML, PDF and DOCX files made here, in memory, and read back as text."""
 
 import io
+import zipfile
 
 import docx
 import pytest
 
-from qa.ingest.converters import DocumentConverter, docx_to_document, html_to_document, pdf_to_document
+from qa.ingest.converters import (DocumentConverter, docx_to_document, html_to_document, pdf_to_document,
+                                  unzipped_bytes)
 from qa.errors import ReleaseReadError
 
 PAGE = """<!doctype html><html><head>
@@ -155,3 +157,43 @@ def test_converter_chooses_by_extension_and_refuses_others():
     assert "2.5 billion yen" in converter.convert("RELEASE.HTM", PAGE.encode()).text
     with pytest.raises(ReleaseReadError, match="cannot convert '.rtf' files"):
         converter.convert("release.rtf", b"{\\rtf1}")
+
+
+def with_renamed_document_part(data: bytes, padding: int) -> bytes:
+    """A .docx whose `word/document.xml` is `word/document.dat` (its content type and relationship
+    changed to match, as Word allows), holding `padding` more bytes of XML."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            name = item.filename
+            if name == "word/document.xml":
+                name, part = "word/document.dat", part.replace(b"<w:body>", b"<w:body>" + b" " * padding, 1)
+            elif name == "[Content_Types].xml":
+                part = part.replace(b'PartName="/word/document.xml"', b'PartName="/word/document.dat"')
+            elif name == "_rels/.rels":
+                part = part.replace(b'Target="word/document.xml"', b'Target="word/document.dat"')
+            target.writestr(name, part)
+    return out.getvalue()
+
+
+def test_docx_part_under_another_name_counts_toward_the_unzipped_limit():
+    renamed = with_renamed_document_part(docx_bytes(["The ministers met."]), padding=0)
+    assert docx_to_document(renamed).text == "The ministers met."  # Word and python-docx open it
+    bomb = with_renamed_document_part(docx_bytes(["The ministers met."]), padding=200_000)
+    assert len(bomb) < 50_000  # the template's 34 KB and the padding, well compressed
+    with pytest.raises(ReleaseReadError, match=r"once unzipped, over the limit of 5,000 characters"):
+        DocumentConverter(max_chars=5_000).convert("bomb.docx", bomb)
+
+
+def test_unzipped_size_is_counted_from_the_data_not_the_zip_directory():
+    data = with_renamed_document_part(docx_bytes(["The ministers met."]), padding=100_000)
+    assert unzipped_bytes(data) > 100_000
+    assert 50_000 < unzipped_bytes(data, limit=50_000) < 50_000 + 2 * 1024 * 1024  # stops soon past the limit
+
+
+def test_docx_of_millions_of_empty_elements_is_refused_before_parsing():
+    bomb = with_renamed_document_part(docx_bytes(["The ministers met."]), padding=6 * 1024 * 1024)
+    with pytest.raises(ReleaseReadError, match=r"expands [\d,]+ times once unzipped"):
+        DocumentConverter(max_chars=2_000_000).convert("bomb.docx", bomb)

@@ -152,3 +152,75 @@ def test_a_text_cleaning_would_empty_is_kept_whole_and_the_report_says_so(tmp_pa
     assert report.added == ["contacts.txt"]
     assert any("contacts.txt" in note and "kept the text" in note for note in report.notes)
     assert "216 122" in IndexSnapshot.open(tmp_path / "index").release_text("contacts.txt")
+
+
+def test_a_bad_front_matter_date_is_undated_with_a_note_and_the_batch_goes_in(tmp_path, fake_embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number, date in enumerate(["0000-00-00", "2021-02-30", "2021-13-01"]):
+        (corpus / f"bad-date-{number}.md").write_text(
+            f"---\ntitle: Envoy visit {number}\ndate: {date}\n---\nThe envoy visited Kampot on Tuesday.\n")
+    (corpus / "good.txt").write_text("Salt council\n\n9 July 2022\n\nThe envoy met the Kampot salt council.\n")
+    report = Ingestor(Settings(index_dir=tmp_path / "index"), embedder=fake_embedder, progress=False).run([corpus])
+    assert sorted(report.added) == ["bad-date-0.md", "bad-date-1.md", "bad-date-2.md", "good.txt"]
+    assert report.errors == [] and sum("is not a valid date" in note for note in report.notes) == 3
+    releases = IndexSnapshot.open(tmp_path / "index").releases
+    assert releases["bad-date-1.md"].date is None and releases["good.txt"].date == "2022-07-09"
+
+
+@pytest.mark.slow
+def test_a_sentence_of_a_million_characters_is_cut_and_the_batch_goes_in(tmp_path, fake_embedder):
+    """A base64 blob (under the character limit) once crashed the entity tagger (spaCy's 1,000,000)."""
+    import base64
+    import random
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    blob = base64.b64encode(random.Random(7).randbytes(760_000)).decode()  # 1,013,336 characters
+    (corpus / "blob.txt").write_text(f"Data annex\n\n3 May 2022\n\nThe annex follows. {blob}\n")
+    (corpus / "good.txt").write_text("Salt council\n\n9 July 2022\n\nThe envoy met the Kampot salt council.\n")
+    report = Ingestor(Settings(index_dir=tmp_path / "index"), embedder=fake_embedder, progress=False).run([corpus])
+    assert sorted(report.added) == ["blob.txt", "good.txt"] and report.errors == []
+    assert any("blob.txt" in note and "cut into pieces of 5,000 characters" in note for note in report.notes)
+
+
+def disk_fills_after(files: int):
+    """shutil.copyfile that copies `files` files, then fails as a full disk does."""
+    import errno
+
+    real_copyfile = shutil.copyfile
+    copied = []
+
+    def copyfile(source, destination, **kwargs):
+        if len(copied) >= files:
+            raise OSError(errno.ENOSPC, "No space left on device", str(destination))
+        copied.append(destination)
+        return real_copyfile(source, destination, **kwargs)
+
+    return copyfile
+
+
+@pytest.mark.parametrize("where", ["copying the live generation", "writing the vectors"])
+def test_a_full_disk_is_one_line_and_leaves_the_live_generation_alone(tmp_path, small_corpus, fake_embedder,
+                                                                        monkeypatch, capsys, where):
+    import faiss
+
+    from qa.cli import main
+
+    index_dir = tmp_path / "index"
+    Ingestor(Settings(index_dir=index_dir), embedder=fake_embedder, progress=False).run([small_corpus])
+    before = sorted(path.name for path in index_dir.iterdir())
+    (small_corpus / "later.txt").write_text("Salt council\n\n9 July 2022\n\nThe envoy met the salt council.\n")
+    if where == "copying the live generation":
+        monkeypatch.setattr(shutil, "copyfile", disk_fills_after(2))
+    else:
+        def write_index(index, path):
+            raise RuntimeError("Error in faiss::FileIOWriter: fwrite failed: No space left on device")
+        monkeypatch.setattr(faiss, "write_index", write_index)
+    monkeypatch.setattr("qa.ingest.pipeline.Ingestor.embedder", property(lambda self: fake_embedder))
+    assert main(["ingest", str(small_corpus), "--index", str(index_dir), "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and f"the disk holding {str(index_dir)!r} is full" in error
+    assert "MB free" in error and "Traceback" not in error
+    assert sorted(path.name for path in index_dir.iterdir()) == before  # no gen-*.partial left
+    assert "later.txt" not in IndexSnapshot.open(index_dir).releases

@@ -323,3 +323,18 @@ def test_read_reports_a_damaged_pdf_and_reads_the_rest(reader, tmp_path):
     error = only_error(result)
     assert error.path == str(tmp_path / "broken.pdf") and error.message.startswith("not a readable PDF")
     assert [release.release_id for release in result.releases] == [SEED_NAME]
+
+
+@pytest.mark.parametrize("name", ["many.jsonl", "many.jsonl.gz"])
+def test_qa_ingest_applies_the_upload_record_limit(tmp_path, name):
+    import gzip
+
+    lines = b"".join(b'{"title": "T%d", "text": "Tiny release %d."}\n' % (n, n) for n in range(30))
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(lines) if name.endswith(".gz") else lines)
+    (tmp_path / "good.txt").write_text("Salt council\n\nThe envoy met the salt council.\n")
+    result = ReleaseReader(max_records=20).read([tmp_path])
+    assert [release.release_id for release in result.releases] == ["good.txt"]
+    [error] = result.errors
+    assert "records, over the limit of 20 a file" in error.message and "--max-records" in error.message
+    assert len(ReleaseReader(max_records=30).read([path]).releases) == 30

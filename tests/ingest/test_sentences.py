@@ -27,3 +27,14 @@ def test_repeated_sentences_get_their_own_offsets():
 def test_paragraph_spans_skip_blank_paragraphs():
     text = "\n\nOne.\n\n  \n\nTwo.\n"
     assert [text[s:e] for s, e in paragraph_spans(text)] == ["One.", "Two."]
+
+
+def test_a_sentence_over_the_bound_is_cut_into_pieces_with_exact_offsets():
+    from qa.ingest.sentences import MAX_SENTENCE_CHARS, long_sentence_notes
+
+    text = "It began. " + "word " * 3000 + "x" * 12_000 + " It ended."
+    sentences = SentenceSplitter().split(text)
+    assert max(len(sentence.text) for sentence in sentences) <= MAX_SENTENCE_CHARS
+    assert all(text[sentence.char_start:sentence.char_end] == sentence.text for sentence in sentences)
+    assert "".join(sentence.text for sentence in sentences).replace(" ", "") == text.replace(" ", "")
+    assert long_sentence_notes(text) and not long_sentence_notes("Short. Sentences. Only.")

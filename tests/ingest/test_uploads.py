@@ -187,7 +187,7 @@ def test_a_big_upload_does_not_hold_up_questions(tmp_path, sample_index, real_em
     import threading
     import time
 
-    from qa.ingest.uploads import BackgroundIngest
+    from qa.ingest.background_ingest import BackgroundIngest
 
     from ..conftest import white_house_lines
 
@@ -214,3 +214,79 @@ def test_a_big_upload_does_not_hold_up_questions(tmp_path, sample_index, real_em
     assert len(latencies) > 20 and max(latencies) < 2.0, f"slowest question {max(latencies):.2f} s"
     assert "collected.txt" in assistant.snapshot.releases  # switched to the new generation when it was ready
     assert assistant.ask("Who met the salt council?").citations[0].release_id == "collected.txt"
+
+
+def test_an_upload_whose_ingest_fails_removes_its_file(tmp_path, settings, assistant):
+    from qa.index.store import IndexStore
+
+    with IndexStore(settings.index_dir).locked():  # another ingest is writing
+        with pytest.raises(QAError, match="another ingest is writing"):
+            Uploads(settings).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert not (settings.corpus_dir / "uploads" / "water.html").exists()
+
+    def killed(assistant, paths):
+        raise QAError("adding the files failed (exit status -9)")
+
+    with pytest.raises(QAError, match="exit status -9"):
+        Uploads(settings, ingest=killed).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert not (settings.corpus_dir / "uploads" / "water.html").exists()
+
+
+def test_a_failed_repeat_of_an_upload_keeps_the_file_the_index_holds(tmp_path, settings, assistant):
+    Uploads(settings).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+
+    def crashed(assistant, paths):
+        raise RuntimeError("worker crashed")
+
+    with pytest.raises(RuntimeError):
+        Uploads(settings, ingest=crashed).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert (settings.corpus_dir / "uploads" / "water.html").read_bytes() == PAGE.encode()
+
+
+def test_a_jsonl_upload_over_the_record_limit_is_refused_at_once(tmp_path, settings, assistant):
+    import time
+
+    lines = b"".join(b'{"title": "T%d", "text": "Tiny release %d."}\n' % (n, n) for n in range(100_000))
+    started = time.perf_counter()
+    [file] = Uploads(settings.with_values(max_upload_mb=20)).add(
+        assistant, [uploaded(tmp_path, "many.jsonl", lines)]).files
+    assert time.perf_counter() - started < 2
+    assert not file.ok and "100,000 records, over the limit of 20,000 a file (QA_MAX_UPLOAD_RECORDS" in file.message
+    assert not (settings.corpus_dir / "uploads" / "many.jsonl").exists()
+
+
+class SlowChild:
+    """A stand-in for `qa ingest --json` that reports progress, then works until it is stopped."""
+
+    SCRIPT = ("import sys, time\n"
+              "for done in (10, 40):\n"
+              "    sys.stderr.write(f'\\rembedding chunks:  {done}%|###| {done}/100 [00:01<00:02]')\n"
+              "    sys.stderr.flush()\n"
+              "    time.sleep(0.3)\n"
+              "time.sleep(60)\n")
+
+    def command(self, paths):
+        import sys
+
+        return [sys.executable, "-c", self.SCRIPT]
+
+
+def test_an_upload_shows_progress_and_can_be_cancelled(tmp_path, settings, assistant):
+    import threading
+    import time
+
+    from qa.ingest.background_ingest import BackgroundIngest
+
+    seen = []
+
+    class Slow(SlowChild, BackgroundIngest):
+        pass
+
+    background = Slow(settings, progress=lambda share, stage: seen.append((share, stage)))
+    threading.Thread(target=lambda: (time.sleep(1.5), background.cancel()), daemon=True).start()
+    started = time.perf_counter()
+    with pytest.raises(QAError, match="the upload was cancelled; its files were not added"):
+        Uploads(settings, ingest=background).add(assistant, [uploaded(tmp_path, "water.html", PAGE.encode())])
+    assert time.perf_counter() - started < 5
+    assert seen == [(0.1, "embedding chunks"), (0.4, "embedding chunks")]
+    assert not (settings.corpus_dir / "uploads" / "water.html").exists()

@@ -2,6 +2,7 @@
 
 from qa.render import answer_markdown, escape_markdown, note_markdown, source_cards_html
 from qa.records import Answer
+from qa.render.text import CONTROL_CHARACTERS
 
 from .conftest import make_citation
 
@@ -51,3 +52,11 @@ def test_markdown_escaper_leaves_no_markup_and_keeps_a_lone_ampersand():
         "&lt;b&gt;x&lt;/b&gt; \\*y\\* \\_z\\_ \\[a\\](b) \\`c\\` \\#h \\|p\\| \\!i \\~t \\{b\\} \\\\s")
     assert escape_markdown("Trade & Investment") == "Trade & Investment"
     assert escape_markdown("&amp; &copy; &#169; &#xA9;") == "&amp;amp; &amp;copy; &amp;\\#169; &amp;\\#xA9;"
+
+
+def test_markdown_note_drops_escape_sequences_of_release_text():
+    from .test_text import hostile_briefing
+
+    note = note_markdown(hostile_briefing())
+    assert not CONTROL_CHARACTERS.search(note) and "Summit\\[2J\\[31m held" in note
+    assert "<https://e.org/[2J>" in note

@@ -35,3 +35,12 @@ def test_filter_choices_list_sources_by_frequency_and_collections_by_folder():
 
 def test_errors_are_shown_escaped():
     assert error_markdown("bad <date> *x*") == "**Error:** bad &lt;date&gt; \\*x\\*"
+
+
+def test_status_line_says_when_a_damaged_generation_was_passed_over():
+    status = IndexStatus("index", 4, 9, 20, "m", "2026-11-27T22:18:35+00:00", "gen-000001",
+                         ("generation gen-000002 is damaged: file is not a database (found while answering)",
+                          "answering from gen-000001, the newest generation that verifies"))
+    lines = status_markdown(status).split("  \n")
+    assert lines[1:] == ["⚠️ generation gen-000002 is damaged: file is not a database (found while answering)",
+                         "⚠️ answering from gen-000001, the newest generation that verifies"]
