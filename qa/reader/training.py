@@ -162,17 +162,21 @@ def _question_batches(encoded: list[Encoded], size: int, epochs: int, seed: int)
         groups.setdefault(item.question, []).append(item)
     generator = random.Random(seed)
     batches = []
+    longest = {question: max(len(e.item.input_ids) for e in items) for question, items in groups.items()}
     for _ in range(epochs):
-        order = sorted(groups)
+        order, epoch = sorted(groups), []
         generator.shuffle(order)
-        batch: list[Encoded] = []
-        for question in order:
-            batch += groups[question]
-            if len(batch) >= size:
-                batches.append(batch)
-                batch = []
-        if batch:
-            batches.append(batch)
+        for first in range(0, len(order), 200):  # questions of like lengths together: less padding
+            batch: list[Encoded] = []
+            for question in sorted(order[first:first + 200], key=longest.get):
+                batch += groups[question]
+                if len(batch) >= size:
+                    epoch.append(batch)
+                    batch = []
+            if batch:
+                epoch.append(batch)
+        generator.shuffle(epoch)
+        batches += epoch
     return batches
 
 
