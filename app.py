@@ -349,7 +349,9 @@ def api_endpoints(context: AppContext) -> None:
             filters = make_filters(date_from, date_to, source, collection)
             return context.conversation.ask(question, history or [], filters).to_dict()
         except QAError as error:
-            raise gr.Error(str(error)) from None
+            # The caller's mistake, not the server's: one line in the terminal, no traceback.
+            LOGGER.warning("/ask refused a request: %s", error)
+            raise gr.Error(str(error), print_exception=False) from None
 
     def feedback(question: str, verdict: str, comment: str = "", correction: str = "",
                  request: gr.Request = None) -> dict:

@@ -1,5 +1,6 @@
 """app.py: configuration of the launch, filters from the panel, and the API through gradio_client."""
 
+import logging
 import shutil
 import socket
 
@@ -102,6 +103,16 @@ def test_api_ask_applies_filters_and_reports_bad_ones(client):
     assert result["found"] is False and result["citations"] == []
     with pytest.raises(Exception, match="date_to must be a date"):
         client.predict("Who co-chaired the meeting?", [], "", "soon", api_name="/ask")
+
+
+def test_api_user_error_is_one_log_line_and_no_traceback(client, caplog, capfd):
+    capfd.readouterr()
+    with caplog.at_level(logging.WARNING, logger="app"), pytest.raises(Exception, match="the question is empty"):
+        client.predict("   ", api_name="/ask")
+    assert [record.getMessage() for record in caplog.records if record.name == "app"] == [
+        "/ask refused a request: the question is empty; type a question about the releases"]
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.err + printed.out
 
 
 def test_api_status_gives_counts_and_model(client):
