@@ -306,6 +306,13 @@ def briefing_tab(context: AppContext) -> None:
     for trigger in (topic.submit, prepare_button.click):
         trigger(prepare, [topic, kind, count, order], [text, downloads], api_visibility="private",
                 concurrency_id="assistant", concurrency_limit=context.settings.concurrent_questions)
+    kind.change(talking_points_controls, kind, [count, order], api_visibility="private", queue=False)
+
+
+def talking_points_controls(what: str) -> tuple[dict, dict]:
+    """The points slider and the order choice shape talking points only: a timeline hides them."""
+    shown = what != "Timeline"
+    return gr.update(visible=shown), gr.update(visible=shown)
 
 
 def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdown) -> None:

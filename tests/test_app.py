@@ -249,7 +249,7 @@ def chat_handler(demo):
 
 @pytest.fixture(scope="module")
 def chat_app(seed_settings):
-    assistant = Assistant.open(seed_settings.index_dir, embedder=FakeEmbedder())
+    assistant, _ = app.open_assistant(seed_settings, embedder=FakeEmbedder())  # builds the index when run alone
     return assistant, app.build_app(assistant, seed_settings.with_values(allow_uploads=False))
 
 
@@ -329,3 +329,13 @@ def test_feedback_through_the_api_keeps_the_signed_in_user(launched):
     url, _ = launched(auth="staff:s3cret", allow_uploads=False)
     client = Client(url + "/", auth=("staff", "s3cret"), verbose=False)
     assert client.predict("Who co-chaired the meeting?", "right", api_name="/feedback")["user"] == "staff"
+
+
+def test_timeline_shows_only_its_own_controls(chat_app):
+    demo = chat_app[1]
+    ids = {block._id: getattr(block, "elem_id", None) for block in demo.blocks.values()}
+    switch = next(function for function in demo.fns.values() if function.name == "talking_points_controls")
+    assert [ids[block._id] for block in switch.inputs] == ["briefing-kind"]
+    assert [ids[block._id] for block in switch.outputs] == ["briefing-k", "briefing-order"]
+    assert [update["visible"] for update in switch.fn("Timeline")] == [False, False]
+    assert [update["visible"] for update in switch.fn("Talking points")] == [True, True]
