@@ -41,6 +41,16 @@ from qa.webguard import LoginThrottle, UploadGuard
 LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 ALL = "All"  # the filter choice that filters nothing
+# What the screen leaves the chat: the title, status and tabs above it, the question and buttons below.
+CHAT_HEIGHT = "calc(100vh - 360px)"
+# The date boxes as typed: the picker sends only a valid date and would drop "next Tuesday" without a
+# word, so Ask sends the text itself and the filter check answers it with a message.
+TYPED_DATES_JS = """(...values) => {  // values: the chat inputs, dates at [3] and [4]
+  const typed = (id, value) => document.querySelector(`#${id} input.time`)?.value ?? value;
+  values[3] = typed("date-from", values[3]);
+  values[4] = typed("date-to", values[4]);
+  return values.slice(0, 7);
+}"""
 
 CSS = """
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;
@@ -49,6 +59,9 @@ CSS = """
 .source-meta { font-size: 0.85em; opacity: 0.75; margin: 2px 0 6px 0; }
 .source-passage mark { background: #ffe58a; color: inherit; padding: 0 2px; border-radius: 2px; }
 .searched { font-size: 0.9em; opacity: 0.85; }
+#title h2 { margin: 0; }
+.source-passage { max-height: 14em; overflow-y: auto; }
+#date-from input.time, #date-to input.time { min-width: 0; width: 100%; }
 .why-trace { white-space: pre-wrap; font-size: 0.8em; line-height: 1.35; margin: 0; }
 """
 
@@ -143,7 +156,7 @@ def build_app(assistant: Assistant, settings: Settings | None = None, note: str 
     tracing = TracingAssistant(assistant)
     context = AppContext(assistant, settings, Conversation(tracing), tracing, FeedbackStore.of(settings))
     with gr.Blocks(title="releaseqa", analytics_enabled=False) as demo:
-        gr.Markdown("## Ask the press releases")
+        gr.Markdown("## Ask the press releases", elem_id="title")
         context.status = gr.Markdown(status_markdown(assistant.status(), note), elem_id="status")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -159,7 +172,8 @@ def chat_tab(context: AppContext) -> None:
     releases = context.assistant.snapshot.releases.values()
     with gr.Row():
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="Chat", height="70vh", min_height=420, elem_id="chat", feedback_options=None,
+            # The chat takes the height the screen leaves, so the Ask button is on it without scrolling.
+            chatbot = gr.Chatbot(label="Chat", height=CHAT_HEIGHT, min_height=240, elem_id="chat", feedback_options=None,
                                  buttons=["copy", "copy_all"],
                                  placeholder="Ask about the press releases, e.g. *Who co-chaired the meeting?*")
             question = gr.Textbox(label="Question", placeholder="Who co-chaired the meeting?", max_length=2000,
@@ -170,13 +184,15 @@ def chat_tab(context: AppContext) -> None:
             shown = gr.State(None)  # the last answer as shown (a FeedbackItem), for the feedback panel
             show_feedback = feedback_panel(context, shown)
         with gr.Column(scale=2):
-            with gr.Accordion("Filters", open=True):
-                date_from = gr.DateTime(label="From", include_time=False, type="string", elem_id="date-from")
-                date_to = gr.DateTime(label="To", include_time=False, type="string", elem_id="date-to")
-                source = gr.Dropdown([ALL] + source_choices(releases), value=ALL, label="Source",
-                                     allow_custom_value=True, elem_id="source")
-                collection = gr.Dropdown([ALL] + collection_choices(releases), value=ALL, label="Collection",
-                                         elem_id="collection")
+            with gr.Accordion("Filters", open=True):  # two fields a row: the first source card stays on screen
+                with gr.Row():
+                    date_from = gr.DateTime(label="From", include_time=False, type="string", elem_id="date-from")
+                    date_to = gr.DateTime(label="To", include_time=False, type="string", elem_id="date-to")
+                with gr.Row():
+                    source = gr.Dropdown([ALL] + source_choices(releases), value=ALL, label="Source",
+                                         allow_custom_value=True, elem_id="source")
+                    collection = gr.Dropdown([ALL] + collection_choices(releases), value=ALL, label="Collection",
+                                             elem_id="collection")
             sources = gr.HTML("<p>Sources appear here, with the answering sentence highlighted.</p>",
                               elem_id="sources")
             with gr.Accordion("Why this answer?", open=False, elem_id="why-answer"):
@@ -207,7 +223,7 @@ def chat_tab(context: AppContext) -> None:
     inputs = [question, chatbot, asked, date_from, date_to, source, collection]
     outputs = [chatbot, sources, question, asked, context.status, why, shown]
     for trigger in (question.submit, ask_button.click):
-        trigger(respond, inputs, outputs, api_visibility="private", concurrency_id="assistant",
+        trigger(respond, inputs, outputs, js=TYPED_DATES_JS, api_visibility="private", concurrency_id="assistant",
                 concurrency_limit=context.settings.concurrent_questions).then(**show_feedback)
     clear_button.click(lambda: ([], "", [], WHY_PLACEHOLDER, None), None, [chatbot, sources, asked, why, shown],
                        api_visibility="private").then(**show_feedback)

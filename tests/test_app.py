@@ -339,3 +339,14 @@ def test_timeline_shows_only_its_own_controls(chat_app):
     assert [ids[block._id] for block in switch.outputs] == ["briefing-k", "briefing-order"]
     assert [update["visible"] for update in switch.fn("Timeline")] == [False, False]
     assert [update["visible"] for update in switch.fn("Talking points")] == [True, True]
+
+
+def test_ask_sends_the_dates_as_typed(chat_app):
+    """TYPED_DATES_JS puts the date boxes' text at [3] and [4] of the chat's inputs (tests/test_browser.py
+    shows the message in Chromium)."""
+    ids = {block._id: getattr(block, "elem_id", None) for block in chat_app[1].blocks.values()}
+    triggers = [function for function in chat_app[1].fns.values() if function.name == "respond"]
+    assert len(triggers) == 2  # Enter and the Ask button
+    for function in triggers:
+        assert [ids[block._id] for block in function.inputs][3:5] == ["date-from", "date-to"]
+        assert function.js == app.TYPED_DATES_JS
