@@ -1,6 +1,7 @@
 """app.py: configuration of the launch, filters from the panel, and the API through gradio_client."""
 
 import logging
+import re
 import shutil
 import socket
 
@@ -11,7 +12,7 @@ from qa import Assistant, Settings
 from qa.errors import ConfigurationError, QAError
 from qa.search.retriever import Filters
 
-from .conftest import SEED_FILE
+from .conftest import REPO, SEED_FILE
 from .feedback.test_store import SEED_ID
 from .fakes import FakeEmbedder
 
@@ -350,3 +351,21 @@ def test_ask_sends_the_dates_as_typed(chat_app):
     for function in triggers:
         assert [ids[block._id] for block in function.inputs][3:5] == ["date-from", "date-to"]
         assert function.js == app.TYPED_DATES_JS
+
+
+TWICE = "2022-05-11-background-press-call-by-a-senior-administration-official-on-the-u-s-asean-special-summit"
+
+
+def test_a_release_in_the_corpus_twice_shows_each_passage_once(tmp_path):
+    """corpus/asean-md holds one White House release twice (one file name ends in a stray U+FFFC); the
+    closest passages of a question they do not answer come from both copies, each passage once."""
+    folder = tmp_path / "corpus" / "asean-md"
+    folder.mkdir(parents=True)
+    for name in (f"{TWICE}.md", f"{TWICE}%ef%bf%bc.md"):
+        shutil.copy(REPO / "corpus" / "asean-md" / name, folder)
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus", allow_uploads=False)
+    assistant, _ = app.open_assistant(settings, embedder=FakeEmbedder())
+    question = "What did the official say about the special summit?"
+    _, sources, *_ = chat_handler(app.build_app(assistant, settings))(question, [], [], None, None, app.ALL, app.ALL)
+    shown = re.findall(r'<div class="source-passage">(.*?)</div>', sources, re.S)
+    assert len(shown) == len(set(shown)) == len(assistant.ask(question).citations) > 1
