@@ -369,3 +369,4 @@ def test_a_release_in_the_corpus_twice_shows_each_passage_once(tmp_path):
     _, sources, *_ = chat_handler(app.build_app(assistant, settings))(question, [], [], None, None, app.ALL, app.ALL)
     shown = re.findall(r'<div class="source-passage">(.*?)</div>', sources, re.S)
     assert len(shown) == len(set(shown)) == len(assistant.ask(question).citations) > 1
+    assert f"also published as asean-md/{TWICE}" in sources  # the other copy, as an alias

@@ -98,8 +98,8 @@ class PassageCard:
     @property
     def aliases(self) -> tuple[str, ...]:
         """The other releases that hold the same passage, in citation order."""
-        return tuple(release_id for release_id in dict.fromkeys(c.release_id for c in self.citations)
-                     if release_id != self.release_id)
+        cited = (release_id for c in self.citations for release_id in (c.release_id, *c.aliases))
+        return tuple(release_id for release_id in dict.fromkeys(cited) if release_id != self.release_id)
 
     def marks(self) -> list[tuple[int, int]]:
         """The cited sentences as (start, end) offsets in the card's passage, in order, overlaps joined."""
