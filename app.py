@@ -372,9 +372,7 @@ def api_endpoints(context: AppContext) -> None:
             filters = make_filters(date_from, date_to, source, collection)
             return context.conversation.ask(question, history or [], filters).to_dict()
         except QAError as error:
-            # The caller's mistake, not the server's: one line in the terminal, no traceback.
-            LOGGER.warning("/ask refused a request: %s", error)
-            raise gr.Error(str(error), print_exception=False) from None
+            raise refused("/ask", error) from None
 
     def feedback(question: str, verdict: str, comment: str = "", correction: str = "",
                  request: gr.Request = None) -> dict:
@@ -389,7 +387,7 @@ def api_endpoints(context: AppContext) -> None:
             item = FeedbackItem.of(answer, context.assistant.snapshot.location)
             return context.feedback.save(item.reviewed(verdict, comment, correction, _user(request))).to_dict()
         except QAError as error:
-            raise gr.Error(str(error)) from None
+            raise refused("/feedback", error) from None
 
     def status() -> dict:
         """Releases, passages (chunks), sentences, model and last update of the index; the feedback counts."""
@@ -400,6 +398,13 @@ def api_endpoints(context: AppContext) -> None:
     gr.api(feedback, api_name="feedback", concurrency_id="assistant",
            concurrency_limit=context.settings.concurrent_questions)
     gr.api(status, api_name="status")
+
+
+def refused(endpoint: str, error: QAError) -> gr.Error:
+    """The API's answer to a caller's mistake (an empty question, a bad date or verdict): the message for
+    the caller, one line in the server's log and no traceback, since nothing is wrong with the server."""
+    LOGGER.warning("%s refused a request: %s", endpoint, error)
+    return gr.Error(str(error), print_exception=False)
 
 
 def serve_questions_on_one_thread_each(settings: Settings) -> None:

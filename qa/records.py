@@ -141,7 +141,7 @@ class Answer:
             "answer": self.answer,
             "short_answer": self.short_answer,
             "found": self.found,
-            "citations": [asdict(citation) for citation in self.citations],
+            "citations": [{**asdict(citation), "aliases": list(citation.aliases)} for citation in self.citations],
             "timings_ms": self.timings_ms,
             "mode": self.mode,
             "notice": self.notice,

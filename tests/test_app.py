@@ -106,12 +106,15 @@ def test_api_ask_applies_filters_and_reports_bad_ones(client):
         client.predict("Who co-chaired the meeting?", [], "", "soon", api_name="/ask")
 
 
-def test_api_user_error_is_one_log_line_and_no_traceback(client, caplog, capfd):
+@pytest.mark.parametrize("endpoint, arguments, message", [
+    ("/ask", ["   "], "the question is empty; type a question about the releases"),
+    ("/feedback", ["", "right"], "the question is empty; type a question about the releases")])
+def test_api_user_error_is_one_log_line_and_no_traceback(client, caplog, capfd, endpoint, arguments, message):
     capfd.readouterr()
-    with caplog.at_level(logging.WARNING, logger="app"), pytest.raises(Exception, match="the question is empty"):
-        client.predict("   ", api_name="/ask")
+    with caplog.at_level(logging.WARNING, logger="app"), pytest.raises(Exception, match=message.split(";")[0]):
+        client.predict(*arguments, api_name=endpoint)
     assert [record.getMessage() for record in caplog.records if record.name == "app"] == [
-        "/ask refused a request: the question is empty; type a question about the releases"]
+        f"{endpoint} refused a request: {message}"]
     printed = capfd.readouterr()
     assert "Traceback" not in printed.err + printed.out
 
