@@ -150,6 +150,17 @@ def make_filters(date_from, date_to, source, collection) -> Filters | None:
     return None if filters.is_empty() else filters
 
 
+def panel_filters(date_from, date_to, source, collection) -> Filters | None:
+    """make_filters for the chat's panel: a date it cannot read is named by its box, as staff see it."""
+    for label, value in (("From", date_from), ("To", date_to)):
+        try:
+            Filters(date_from=_day(value))
+        except QAError:
+            raise QAError(f"the {label} date must be YYYY-MM-DD (or picked from the calendar); "
+                          f"{str(value).strip()!r} is not a date") from None
+    return make_filters(date_from, date_to, source, collection)
+
+
 def build_app(assistant: Assistant, settings: Settings | None = None, note: str | None = None) -> gr.Blocks:
     """The web app: a status line, then one tab per task (a function per tab), and the API."""
     settings = settings or assistant.settings
@@ -208,7 +219,7 @@ def chat_tab(context: AppContext) -> None:
         status = refreshed_status(context)
         context.tracing.forget()
         try:
-            filters = make_filters(day_from, day_to, source_name, collection_name)
+            filters = panel_filters(day_from, day_to, source_name, collection_name)
             answer = context.conversation.ask(text, earlier, filters)
         except QAError as error:
             history += [{"role": "user", "content": escape_markdown(text)},

@@ -51,6 +51,14 @@ def test_filters_from_the_panel():
         app.make_filters("July 2021", None, None, None)
 
 
+def test_the_panel_names_the_date_box_it_cannot_read():
+    with pytest.raises(QAError, match=r"^the To date must be YYYY-MM-DD \(or picked from the calendar\); "
+                                      r"'next Tuesday' is not a date$"):
+        app.panel_filters("2021-07-01", " next Tuesday", app.ALL, app.ALL)
+    assert app.panel_filters("2021-07-01", None, app.ALL, "seed/") == Filters(date_from="2021-07-01",
+                                                                               release_prefix="seed/")
+
+
 @pytest.fixture(scope="module")
 def seed_settings(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app")

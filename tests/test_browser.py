@@ -150,7 +150,7 @@ def test_ask_button_and_first_source_card_are_on_screen_without_scrolling(browse
 def test_a_date_the_filter_cannot_read_gets_a_message(page):
     page.fill("#date-from input.time", "next Tuesday")  # the picker itself would keep it to itself
     answer = Chat(page).ask("Who co-chaired the meeting?")
-    assert "date_from must be a date as YYYY-MM-DD" in answer and "next Tuesday" in answer
+    assert "the From date must be YYYY-MM-DD" in answer and "'next Tuesday' is not a date" in answer
     assert "No passages" in page.inner_text("#sources") or page.locator("#sources .source-card").count() == 0
 
 
