@@ -42,6 +42,16 @@ from qa.webguard import BusyAnswer, LoginThrottle, UploadGuard, trust_forwarded_
 LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 ALL = "All"  # the filter choice that filters nothing
+# What the screen leaves the chat: the title, status and tabs above it, the question and buttons below.
+CHAT_HEIGHT = "calc(100vh - 360px)"
+# The date boxes as typed: the picker sends only a valid date and would drop "next Tuesday" without a
+# word, so Ask sends the text itself and the filter check answers it with a message.
+TYPED_DATES_JS = """(...values) => {  // values: the chat inputs, dates at [3] and [4]
+  const typed = (id, value) => document.querySelector(`#${id} input.time`)?.value ?? value;
+  values[3] = typed("date-from", values[3]);
+  values[4] = typed("date-to", values[4]);
+  return values.slice(0, 7);
+}"""
 
 CSS = """
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;
@@ -50,6 +60,9 @@ CSS = """
 .source-meta { font-size: 0.85em; opacity: 0.75; margin: 2px 0 6px 0; }
 .source-passage mark { background: #ffe58a; color: inherit; padding: 0 2px; border-radius: 2px; }
 .searched { font-size: 0.9em; opacity: 0.85; }
+#title h2 { margin: 0; }
+.source-passage { max-height: 14em; overflow-y: auto; }
+#date-from input.time, #date-to input.time { min-width: 0; width: 100%; }
 .why-trace { white-space: pre-wrap; font-size: 0.8em; line-height: 1.35; margin: 0; }
 """
 
@@ -139,13 +152,24 @@ def make_filters(date_from, date_to, source, collection) -> Filters | None:
     return None if filters.is_empty() else filters
 
 
+def panel_filters(date_from, date_to, source, collection) -> Filters | None:
+    """make_filters for the chat's panel: a date it cannot read is named by its box, as staff see it."""
+    for label, value in (("From", date_from), ("To", date_to)):
+        try:
+            Filters(date_from=_day(value))
+        except QAError:
+            raise QAError(f"the {label} date must be YYYY-MM-DD (or picked from the calendar); "
+                          f"{str(value).strip()!r} is not a date") from None
+    return make_filters(date_from, date_to, source, collection)
+
+
 def build_app(assistant: Assistant, settings: Settings | None = None, note: str | None = None) -> gr.Blocks:
     """The web app: a status line, then one tab per task (a function per tab), and the API."""
     settings = settings or assistant.settings
     tracing = TracingAssistant(assistant)
     context = AppContext(assistant, settings, Conversation(tracing), tracing, FeedbackStore.of(settings))
     with gr.Blocks(title="releaseqa", analytics_enabled=False) as demo:
-        gr.Markdown("## Ask the press releases")
+        gr.Markdown("## Ask the press releases", elem_id="title")
         context.status = gr.Markdown(status_markdown(assistant.status(), note), elem_id="status")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -163,7 +187,8 @@ def chat_tab(context: AppContext) -> None:
     releases = context.assistant.snapshot.releases.values()
     with gr.Row():
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="Chat", height="70vh", min_height=420, elem_id="chat", feedback_options=None,
+            # The chat takes the height the screen leaves, so the Ask button is on it without scrolling.
+            chatbot = gr.Chatbot(label="Chat", height=CHAT_HEIGHT, min_height=240, elem_id="chat", feedback_options=None,
                                  buttons=["copy", "copy_all"],
                                  placeholder="Ask about the press releases, e.g. *Who co-chaired the meeting?*")
             question = gr.Textbox(label="Question", placeholder="Who co-chaired the meeting?", max_length=2000,
@@ -174,13 +199,15 @@ def chat_tab(context: AppContext) -> None:
             shown = gr.State(None)  # the last answer as shown (a FeedbackItem), for the feedback panel
             show_feedback = feedback_panel(context, shown)
         with gr.Column(scale=2):
-            with gr.Accordion("Filters", open=True):
-                date_from = gr.DateTime(label="From", include_time=False, type="string", elem_id="date-from")
-                date_to = gr.DateTime(label="To", include_time=False, type="string", elem_id="date-to")
-                source = gr.Dropdown([ALL] + source_choices(releases), value=ALL, label="Source",
-                                     allow_custom_value=True, elem_id="source")
-                collection = gr.Dropdown([ALL] + collection_choices(releases), value=ALL, label="Collection",
-                                         elem_id="collection")
+            with gr.Accordion("Filters", open=True):  # two fields a row: the first source card stays on screen
+                with gr.Row():
+                    date_from = gr.DateTime(label="From", include_time=False, type="string", elem_id="date-from")
+                    date_to = gr.DateTime(label="To", include_time=False, type="string", elem_id="date-to")
+                with gr.Row():
+                    source = gr.Dropdown([ALL] + source_choices(releases), value=ALL, label="Source",
+                                         allow_custom_value=True, elem_id="source")
+                    collection = gr.Dropdown([ALL] + collection_choices(releases), value=ALL, label="Collection",
+                                             elem_id="collection")
             sources = gr.HTML("<p>Sources appear here, with the answering sentence highlighted.</p>",
                               elem_id="sources")
             with gr.Accordion("Why this answer?", open=False, elem_id="why-answer"):
@@ -197,7 +224,7 @@ def chat_tab(context: AppContext) -> None:
         before = context.assistant.snapshot
         context.tracing.forget()
         try:
-            filters = make_filters(day_from, day_to, source_name, collection_name)
+            filters = panel_filters(day_from, day_to, source_name, collection_name)
             answer = context.conversation.ask(text, earlier, filters)
         except QAError as error:
             history += [{"role": "user", "content": escape_markdown(text)},
@@ -212,7 +239,7 @@ def chat_tab(context: AppContext) -> None:
     inputs = [question, chatbot, asked, date_from, date_to, source, collection]
     outputs = [chatbot, sources, question, asked, context.status, why, shown]
     for trigger in (question.submit, ask_button.click):
-        trigger(respond, inputs, outputs, api_visibility="private", concurrency_id="assistant",
+        trigger(respond, inputs, outputs, js=TYPED_DATES_JS, api_visibility="private", concurrency_id="assistant",
                 concurrency_limit=context.settings.concurrent_questions).then(**show_feedback)
     clear_button.click(lambda: ([], "", [], WHY_PLACEHOLDER, None), None, [chatbot, sources, asked, why, shown],
                        api_visibility="private").then(**show_feedback)
@@ -311,6 +338,13 @@ def briefing_tab(context: AppContext) -> None:
     for trigger in (topic.submit, prepare_button.click):
         trigger(prepare, [topic, kind, count, order], [text, downloads], api_visibility="private",
                 concurrency_id="assistant", concurrency_limit=context.settings.concurrent_questions)
+    kind.change(talking_points_controls, kind, [count, order], api_visibility="private", queue=False)
+
+
+def talking_points_controls(what: str) -> tuple[dict, dict]:
+    """The points slider and the order choice shape talking points only: a timeline hides them."""
+    shown = what != "Timeline"
+    return gr.update(visible=shown), gr.update(visible=shown)
 
 
 def upload_panel(context: AppContext, source: gr.Dropdown, collection: gr.Dropdown) -> None:
@@ -363,7 +397,7 @@ def api_endpoints(context: AppContext) -> None:
             filters = make_filters(date_from, date_to, source, collection)
             return context.conversation.ask(question, history or [], filters).to_dict()
         except QAError as error:
-            raise gr.Error(str(error)) from None
+            raise refused("/ask", error) from None
 
     def feedback(question: str, verdict: str, comment: str = "", correction: str = "",
                  request: gr.Request = None) -> dict:
@@ -378,7 +412,7 @@ def api_endpoints(context: AppContext) -> None:
             item = FeedbackItem.of(answer, context.assistant.snapshot.location)
             return context.feedback.save(item.reviewed(verdict, comment, correction, _user(request))).to_dict()
         except QAError as error:
-            raise gr.Error(str(error)) from None
+            raise refused("/feedback", error) from None
 
     def status() -> dict:
         """Releases, passages (chunks), sentences, model and last update of the index; the feedback counts."""
@@ -389,6 +423,13 @@ def api_endpoints(context: AppContext) -> None:
     gr.api(feedback, api_name="feedback", concurrency_id="assistant",
            concurrency_limit=context.settings.concurrent_questions)
     gr.api(status, api_name="status")
+
+
+def refused(endpoint: str, error: QAError) -> gr.Error:
+    """The API's answer to a caller's mistake (an empty question, a bad date or verdict): the message for
+    the caller, one line in the server's log and no traceback, since nothing is wrong with the server."""
+    LOGGER.warning("%s refused a request: %s", endpoint, error)
+    return gr.Error(str(error), print_exception=False)
 
 
 def serve_questions_on_one_thread_each(settings: Settings) -> None:

@@ -96,6 +96,7 @@ class Hit:
     bm25_score: float | None = None
     dense_rank: int | None = None  # 1-based rank in the dense list, None when not in it
     bm25_rank: int | None = None
+    aliases: tuple[str, ...] = ()  # other releases holding the same passage (a release published twice)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class Citation:
     sentence_start: int | None = None  # its offsets in the release's cleaned text
     sentence_end: int | None = None
     supported: bool | None = None  # generative answers: the verifier's verdict on the cited sentence
+    aliases: tuple[str, ...] = ()  # other releases holding the same passage, as retrieval found them
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ class Answer:
             "answer": self.answer,
             "short_answer": self.short_answer,
             "found": self.found,
-            "citations": [asdict(citation) for citation in self.citations],
+            "citations": [{**asdict(citation), "aliases": list(citation.aliases)} for citation in self.citations],
             "timings_ms": self.timings_ms,
             "mode": self.mode,
             "notice": self.notice,

@@ -1,5 +1,7 @@
 """app.py: configuration of the launch, filters from the panel, and the API through gradio_client."""
 
+import logging
+import re
 import shutil
 import socket
 
@@ -10,7 +12,7 @@ from qa import Assistant, Settings
 from qa.errors import ConfigurationError, QAError
 from qa.search.retriever import Filters
 
-from .conftest import SEED_FILE
+from .conftest import REPO, SEED_FILE
 from .feedback.test_store import SEED_ID
 from .fakes import FakeEmbedder
 
@@ -49,6 +51,14 @@ def test_filters_from_the_panel():
         date_from="2021-07-01", date_to="2021-07-31", release_prefix="seed/", source="Ministry")
     with pytest.raises(QAError, match="date_from must be a date as YYYY-MM-DD"):
         app.make_filters("July 2021", None, None, None)
+
+
+def test_the_panel_names_the_date_box_it_cannot_read():
+    with pytest.raises(QAError, match=r"^the To date must be YYYY-MM-DD \(or picked from the calendar\); "
+                                      r"'next Tuesday' is not a date$"):
+        app.panel_filters("2021-07-01", " next Tuesday", app.ALL, app.ALL)
+    assert app.panel_filters("2021-07-01", None, app.ALL, "seed/") == Filters(date_from="2021-07-01",
+                                                                               release_prefix="seed/")
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +114,19 @@ def test_api_ask_applies_filters_and_reports_bad_ones(client):
     assert result["found"] is False and result["citations"] == []
     with pytest.raises(Exception, match="date_to must be a date"):
         client.predict("Who co-chaired the meeting?", [], "", "soon", api_name="/ask")
+
+
+@pytest.mark.parametrize("endpoint, arguments, message", [
+    ("/ask", ["   "], "the question is empty; type a question about the releases"),
+    ("/feedback", ["", "right"], "the question is empty; type a question about the releases")])
+def test_api_user_error_is_one_log_line_and_no_traceback(client, caplog, capfd, endpoint, arguments, message):
+    capfd.readouterr()
+    with caplog.at_level(logging.WARNING, logger="app"), pytest.raises(Exception, match=message.split(";")[0]):
+        client.predict(*arguments, api_name=endpoint)
+    assert [record.getMessage() for record in caplog.records if record.name == "app"] == [
+        f"{endpoint} refused a request: {message}"]
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.err + printed.out
 
 
 def test_api_status_gives_counts_and_model(client):
@@ -240,7 +263,7 @@ def chat_handler(demo):
 
 @pytest.fixture(scope="module")
 def chat_app(seed_settings):
-    assistant = Assistant.open(seed_settings.index_dir, embedder=FakeEmbedder())
+    assistant, _ = app.open_assistant(seed_settings, embedder=FakeEmbedder())  # builds the index when run alone
     return assistant, app.build_app(assistant, seed_settings.with_values(allow_uploads=False))
 
 
@@ -320,6 +343,8 @@ def test_feedback_through_the_api_keeps_the_signed_in_user(launched):
     url, _ = launched(auth="staff:s3cret", allow_uploads=False)
     client = Client(url + "/", auth=("staff", "s3cret"), verbose=False)
     assert client.predict("Who co-chaired the meeting?", "right", api_name="/feedback")["user"] == "staff"
+
+
 def test_damage_under_a_running_app_switches_to_the_older_generation_and_says_so(launched):
     from gradio_client import Client
 
@@ -391,3 +416,43 @@ def test_a_full_question_queue_answers_busy(tmp_path, seed_settings, monkeypatch
     finally:
         release.set()
         demo.close()
+
+
+def test_timeline_shows_only_its_own_controls(chat_app):
+    demo = chat_app[1]
+    ids = {block._id: getattr(block, "elem_id", None) for block in demo.blocks.values()}
+    switch = next(function for function in demo.fns.values() if function.name == "talking_points_controls")
+    assert [ids[block._id] for block in switch.inputs] == ["briefing-kind"]
+    assert [ids[block._id] for block in switch.outputs] == ["briefing-k", "briefing-order"]
+    assert [update["visible"] for update in switch.fn("Timeline")] == [False, False]
+    assert [update["visible"] for update in switch.fn("Talking points")] == [True, True]
+
+
+def test_ask_sends_the_dates_as_typed(chat_app):
+    """TYPED_DATES_JS puts the date boxes' text at [3] and [4] of the chat's inputs (tests/test_browser.py
+    shows the message in Chromium)."""
+    ids = {block._id: getattr(block, "elem_id", None) for block in chat_app[1].blocks.values()}
+    triggers = [function for function in chat_app[1].fns.values() if function.name == "respond"]
+    assert len(triggers) == 2  # Enter and the Ask button
+    for function in triggers:
+        assert [ids[block._id] for block in function.inputs][3:5] == ["date-from", "date-to"]
+        assert function.js == app.TYPED_DATES_JS
+
+
+TWICE = "2022-05-11-background-press-call-by-a-senior-administration-official-on-the-u-s-asean-special-summit"
+
+
+def test_a_release_in_the_corpus_twice_shows_each_passage_once(tmp_path):
+    """corpus/asean-md holds one White House release twice (one file name ends in a stray U+FFFC); the
+    closest passages of a question they do not answer come from both copies, each passage once."""
+    folder = tmp_path / "corpus" / "asean-md"
+    folder.mkdir(parents=True)
+    for name in (f"{TWICE}.md", f"{TWICE}%ef%bf%bc.md"):
+        shutil.copy(REPO / "corpus" / "asean-md" / name, folder)
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus", allow_uploads=False)
+    assistant, _ = app.open_assistant(settings, embedder=FakeEmbedder())
+    question = "What did the official say about the special summit?"
+    _, sources, *_ = chat_handler(app.build_app(assistant, settings))(question, [], [], None, None, app.ALL, app.ALL)
+    shown = re.findall(r'<div class="source-passage">(.*?)</div>', sources, re.S)
+    assert len(shown) == len(set(shown)) == len(assistant.ask(question).citations) > 1
+    assert f"also published as asean-md/{TWICE}" in sources  # the other copy, as an alias

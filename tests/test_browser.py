@@ -130,6 +130,40 @@ class Chat:
         return self.page.inner_text("#upload-result")
 
 
+@pytest.mark.parametrize("width, height", [(1366, 768), (1400, 1000)])
+def test_ask_button_and_first_source_card_are_on_screen_without_scrolling(browser, app_url, tmp_path, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        page.goto(app_url)
+        page.wait_for_selector("#question textarea", timeout=ANSWER_TIMEOUT_MS)
+        Chat(page).ask("Who co-chaired the meeting?")
+        page.locator("#sources .source-card").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+        page.screenshot(path=str(Path(os.environ.get("QA_SCREENSHOT_DIR") or tmp_path) / f"screen-{width}x{height}.png"))
+        assert page.evaluate("window.scrollY") == 0
+        for selector in ("#ask", "#sources .source-card"):
+            box = page.locator(selector).first.bounding_box()
+            assert 0 <= box["y"] and box["y"] + box["height"] <= height, f"{selector} at {box} on a {width}x{height} screen"
+    finally:
+        page.close()
+
+
+def test_a_date_the_filter_cannot_read_gets_a_message(page):
+    page.fill("#date-from input.time", "next Tuesday")  # the picker itself would keep it to itself
+    answer = Chat(page).ask("Who co-chaired the meeting?")
+    assert "the From date must be YYYY-MM-DD" in answer and "'next Tuesday' is not a date" in answer
+    assert "No passages" in page.inner_text("#sources") or page.locator("#sources .source-card").count() == 0
+
+
+def test_timeline_hides_the_talking_points_controls(page):
+    page.get_by_role("tab", name="Talking points").click()
+    assert page.locator("#briefing-k").is_visible() and page.locator("#briefing-order").is_visible()
+    page.get_by_label("Timeline").check()
+    page.locator("#briefing-k").wait_for(state="hidden", timeout=ANSWER_TIMEOUT_MS)
+    assert not page.locator("#briefing-order").is_visible()
+    page.get_by_label("Talking points", exact=True).check()
+    page.locator("#briefing-k").wait_for(state="visible", timeout=ANSWER_TIMEOUT_MS)
+
+
 def test_staff_ask_check_the_source_follow_up_and_upload(page, tmp_path, capsys):
     chat = Chat(page)
     assert "releases" in page.inner_text("#status")

@@ -7,7 +7,8 @@ from qa.records import Answer, Citation, Release
 
 JSON_FIELDS = ["question", "answer", "short_answer", "found", "citations", "timings_ms", "mode", "notice", "searched"]
 CITATION_FIELDS = ["n", "release_id", "title", "date", "passage", "char_start", "char_end", "score", "source_url",
-                   "source", "paragraph", "sentence", "sentence_start", "sentence_end", "supported"]
+                   "source", "paragraph", "sentence", "sentence_start", "sentence_end", "supported",
+                   "aliases"]
 
 
 def test_the_answer_json_keeps_its_contract_fields_in_order():

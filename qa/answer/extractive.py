@@ -269,7 +269,8 @@ def passage_citation(snapshot: IndexSnapshot, n: int, hit: Hit, score: float) ->
     return Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date,
                     passage=snapshot.chunk_text(hit.chunk_id), char_start=chunk.char_start,
                     char_end=chunk.char_end, score=round(float(score), 4),
-                    source_url=release.source_url, source=release.source, paragraph=chunk.paragraph)
+                    source_url=release.source_url, source=release.source, paragraph=chunk.paragraph,
+                    aliases=hit.aliases)
 
 
 def sentence_citation(snapshot: IndexSnapshot, n: int, hit: Hit, sentence: StoredSentence, text: str,

@@ -130,7 +130,7 @@ class GenerativeAnswerer:
         citation = Citation(n=n, release_id=hit.release_id, title=release.title, date=release.date, passage=passage,
                             char_start=chunk.char_start, char_end=chunk.char_end,
                             score=round(float(hit.score), 4), source_url=release.source_url, source=release.source,
-                            paragraph=chunk.paragraph, supported=True)
+                            paragraph=chunk.paragraph, supported=True, aliases=hit.aliases)
         return _Source(n, PromptPassage(n, release.title, release.date, passage), evidence, citation)
 
     def _verified(self, text: str, sources: list[_Source], fallback: Answer) -> Answer:

@@ -17,16 +17,16 @@ Example:
 """
 
 from qa.render.document import Entry, ExportDocument, export_document
-from qa.render.html import (WHY_PLACEHOLDER, explanation_html, highlighted_passage, source_card_html,
-                            source_cards_html)
+from qa.render.html import (WHY_PLACEHOLDER, explanation_html, highlighted_passage, passage_card_html,
+                            source_card_html, source_cards_html)
 from qa.render.markdown import NOT_FOUND_HINT, answer_markdown, escape_markdown, note_markdown
 from qa.render.panels import collection_choices, error_markdown, source_choices, status_markdown, upload_markdown
-from qa.render.sources import Source, source_list
+from qa.render.sources import PassageCard, Source, passage_cards, source_list
 from qa.render.text import answer_text, points_text, sources_text, timeline_text
 from qa.render.word import word_text, write_docx
 
-__all__ = ["NOT_FOUND_HINT", "WHY_PLACEHOLDER", "Entry", "ExportDocument", "Source", "answer_markdown", "answer_text",
+__all__ = ["NOT_FOUND_HINT", "WHY_PLACEHOLDER", "Entry", "ExportDocument", "PassageCard", "Source", "answer_markdown", "answer_text",
            "collection_choices", "error_markdown", "escape_markdown", "explanation_html", "export_document",
-           "highlighted_passage", "note_markdown", "points_text", "source_card_html", "source_cards_html",
+           "highlighted_passage", "note_markdown", "passage_card_html", "passage_cards", "points_text", "source_card_html", "source_cards_html",
            "source_choices", "source_list", "sources_text", "status_markdown", "timeline_text", "upload_markdown",
            "word_text", "write_docx"]

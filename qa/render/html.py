@@ -4,7 +4,7 @@ Every piece of release text, question and address is escaped with `html.escape`,
 HTML escaper.
 
 Example:
-    panel = source_cards_html(answer)  # what was searched, then one card per citation
+    panel = source_cards_html(answer)  # what was searched, then one card per passage
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 from html import escape
 
 from qa.records import Answer, Citation
-from qa.render.sources import Source
+from qa.render.sources import PassageCard, Source, passage_cards
 
 WHY_PLACEHOLDER = "<p>Ask a question to see how its answer was reached, stage by stage.</p>"
 
 
 def source_cards_html(answer: Answer) -> str:
-    """The source panel: what was searched, then one card per citation with the answer highlighted."""
+    """The source panel: what was searched, then one card per passage with the answer highlighted
+    (a passage cited from two copies of a release is one card)."""
     searched = ""
     if answer.searched:
         searched = (f'<p class="searched">Searched for: <q>{escape(answer.searched)}</q> '
@@ -26,35 +27,46 @@ def source_cards_html(answer: Answer) -> str:
     if not answer.citations:
         return searched + "<p>No passages.</p>"
     heading = "Sources" if answer.found else "Closest passages (they do not answer the question)"
-    cards = "".join(source_card_html(citation) for citation in answer.citations)
+    cards = "".join(passage_card_html(card) for card in passage_cards(answer.citations))
     return f'{searched}<h3 class="sources-heading">{heading}</h3>{cards}'
 
 
 def source_card_html(citation: Citation) -> str:
-    """One card: [n] title (a link when the release has a web address), date, source, passage."""
-    source = Source((citation.n,), citation)
+    """The card of one citation (talking points and timeline entries cite one passage each)."""
+    return passage_card_html(PassageCard((citation,)))
+
+
+def passage_card_html(card: PassageCard) -> str:
+    """One card: [n] title (a link when the release has a web address), date, source, release id
+    and the ids of other copies of the release, then the passage with its cited sentences marked."""
+    source = Source(card.numbers, card.citation)
     title = escape(source.title)
     if source.link:
         title = f'<a href="{escape(source.link, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-    parts = [source.date, citation.source, citation.release_id]
-    if citation.supported is False:  # generative answers: the verifier found no support here
+    parts = [source.date, source.citation.source, card.release_id]
+    if card.aliases:
+        parts.append(f"also published as {', '.join(card.aliases)}")
+    if any(citation.supported is False for citation in card.citations):  # generative: the verifier found no support
         parts.append("the answer's sentence citing this is not confirmed by it")
     meta = " · ".join(escape(part) for part in parts if part)
-    return (f'<div class="source-card"><div class="source-title">[{citation.n}] {title}</div>'
+    numbers = " ".join(f"[{n}]" for n in card.numbers)
+    return (f'<div class="source-card"><div class="source-title">{numbers} {title}</div>'
             f'<div class="source-meta">{meta}</div>'
-            f'<div class="source-passage">{highlighted_passage(citation)}</div></div>')
+            f'<div class="source-passage">{marked_passage(card.citation.passage, card.marks())}</div></div>')
 
 
 def highlighted_passage(citation: Citation) -> str:
     """The passage, escaped, with the answering sentence inside <mark>."""
-    passage = citation.passage
-    if citation.sentence_start is None or citation.sentence_end is None:
-        return escape(passage)
-    start = citation.sentence_start - citation.char_start
-    end = citation.sentence_end - citation.char_start
-    if not 0 <= start < end <= len(passage):
-        return escape(passage)
-    return escape(passage[:start]) + "<mark>" + escape(passage[start:end]) + "</mark>" + escape(passage[end:])
+    return marked_passage(citation.passage, PassageCard((citation,)).marks())
+
+
+def marked_passage(passage: str, marks: list[tuple[int, int]]) -> str:
+    """`passage` escaped, each (start, end) of `marks` (in order, not overlapping) inside <mark>."""
+    parts, done = [], 0
+    for start, end in marks:
+        parts += [escape(passage[done:start]), "<mark>", escape(passage[start:end]), "</mark>"]
+        done = end
+    return "".join(parts) + escape(passage[done:])
 
 
 def explanation_html(explanation) -> str:

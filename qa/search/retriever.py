@@ -7,6 +7,7 @@ filters; fusing them here keeps each list's rank and score, which the answer sta
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from qa.index.snapshot import IndexSnapshot
 from qa.records import Hit
 
 __all__ = ["Filters", "Retriever"]
+ALIAS_LOOKAHEAD = 2  # places past the k-th hit searched for copies of the hits' passages
 
 
 class Retriever:
@@ -64,16 +66,29 @@ class Retriever:
         dense_scores, bm25_scores = dict(dense), dict(lexical)
         dense_ranks = {chunk_id: rank for rank, (chunk_id, _) in enumerate(dense, start=1)}
         bm25_ranks = {chunk_id: rank for rank, (chunk_id, _) in enumerate(lexical, start=1)}
-        hits, seen_texts = [], set()
-        for chunk_id, score in sorted(fused.items(), key=lambda item: (-item[1], item[0])):
-            # The same passage published twice (a statement and its fact-sheet copy) is shown once.
+        hits, hit_of_text, last = [], {}, None
+        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        for position, (chunk_id, score) in enumerate(ranked):
+            if last is not None and position > last:
+                break
+            # The same passage published twice (a statement and its fact-sheet copy, a release stored
+            # under two file names) is one hit; the other releases holding it are its aliases.
             text = " ".join(self.snapshot.chunk_text(chunk_id).split())
-            if text in seen_texts:
-                continue
-            seen_texts.add(text)
             release_id = self.snapshot.chunk(chunk_id).release_id
+            if text in hit_of_text:
+                _add_alias(hits, hit_of_text[text], release_id)
+                continue
+            if len(hits) == k:
+                continue
+            hit_of_text[text] = len(hits)
             hits.append(Hit(chunk_id, release_id, score, dense_scores.get(chunk_id), bm25_scores.get(chunk_id),
                             dense_ranks.get(chunk_id), bm25_ranks.get(chunk_id)))
-            if len(hits) == k:
-                break
+            if len(hits) == k:  # a copy ranks right by its passage (same words, same BM25 score)
+                last = position + ALIAS_LOOKAHEAD
         return hits
+
+
+def _add_alias(hits: list[Hit], index: int, release_id: str) -> None:
+    hit = hits[index]
+    if release_id != hit.release_id and release_id not in hit.aliases:
+        hits[index] = replace(hit, aliases=hit.aliases + (release_id,))

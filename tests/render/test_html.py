@@ -55,3 +55,10 @@ def test_points_and_timeline_cards_are_the_answer_cards(briefing, timeline):
 def test_html_escaper_escapes_quotes_in_links():
     card = source_card_html(make_citation(source_url='https://e.org/"onmouseover="x'))
     assert 'href="https://e.org/&quot;onmouseover=&quot;x"' in card
+
+
+def test_the_source_panel_never_repeats_a_passage():
+    twice = [make_citation(), make_citation(n=2, release_id="r/1%ef%bf%bc.txt")]
+    html = source_cards_html(Answer("q", "a [1] [2]", None, True, twice, {}))
+    assert html.count('class="source-card"') == 1 and html.count("<mark>") == 1
+    assert "[1] [2] " in html and " · also published as r/1%ef%bf%bc.txt</div>" in html

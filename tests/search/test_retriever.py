@@ -57,3 +57,19 @@ def test_bad_filter_dates_and_k_are_refused(retriever):
         Filters(date_from="2022-01-01", date_to="2021-01-01")
     with pytest.raises(QAError, match="k must be greater than 0"):
         search(retriever, "ASEAN", k=0)
+
+
+def test_a_passage_in_two_releases_is_one_hit_naming_the_other_release(tmp_path, small_corpus):
+    from qa.config import Settings
+    from qa.ingest.pipeline import Ingestor
+
+    seed = small_corpus / "seed" / SEED_ID.split("/")[1]
+    (small_corpus / "seed" / ("copy-of-" + seed.name)).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    Ingestor(Settings(index_dir=tmp_path / "index"), embedder=FakeEmbedder(), progress=False).run([small_corpus])
+    retriever = Retriever(IndexSnapshot.open(tmp_path / "index"), candidates=20)
+    hits = search(retriever, "co-chaired Retno Marsudi", k=3)
+    assert len({hit.chunk_id for hit in hits}) == len(hits) == 3
+    first = hits[0]
+    assert {first.release_id, *first.aliases} == {SEED_ID, "seed/copy-of-" + seed.name} and len(first.aliases) == 1
+    only, = search(retriever, "co-chaired Retno Marsudi", k=1)  # the copy ranks just past the k-th hit
+    assert (only.chunk_id, only.aliases) == (first.chunk_id, first.aliases)
