@@ -107,5 +107,8 @@ def test_the_shipped_answer_model_is_what_train_answerer_fits(dev_assistant):
     shipped = AnswerModel.load()
     for threshold in ("answer_threshold", "span_threshold", "second_ratio"):
         assert getattr(fitted, threshold) == pytest.approx(getattr(shipped, threshold), abs=1e-4), threshold
+    # Refitted on another CPU (2-core AMD EPYC, AVX2 only, 2026-12-07) the features agree to about 1e-8 and the
+    # coefficients moved by up to 4e-3 (same thresholds, same pinned figures): float kernels differ by machine.
+    # A model that is not what the trainer fits moves them by far more (a changed feature: 0.1 and up).
     for part in ("question_type", "list_question", "sentence", "answerable", "span"):
-        assert np.allclose(getattr(fitted, part).coef, getattr(shipped, part).coef, atol=1e-3), part
+        assert np.allclose(getattr(fitted, part).coef, getattr(shipped, part).coef, atol=1e-2), part
