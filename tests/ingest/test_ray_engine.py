@@ -74,8 +74,14 @@ def ray_session():
         ray.shutdown()
 
 
+# The Ray workers load their own model with the settings' precision; the local engine's is the test's
+# float32 embedder. "auto" would be bfloat16 on a CPU with AMX (some of our machines): compare like with like.
+SAME_PRECISION = {"precision": "float32"}
+
+
 def ray_ingest(index_dir, paths, embedder, chunker_class=None, **kwargs):
-    ingestor = Ingestor(Settings(index_dir=index_dir), embedder=embedder, progress=False, engine="ray")
+    ingestor = Ingestor(Settings(index_dir=index_dir, **SAME_PRECISION), embedder=embedder, progress=False,
+                        engine="ray")
     if chunker_class is not None:
         ingestor.ray.chunker_class = chunker_class
     return ingestor.run(paths, **kwargs)
@@ -202,7 +208,8 @@ def test_ray_into_milvus_lite_equals_local_into_milvus_lite_and_updates_alike(ra
 
     from ..index.test_store_contract import all_chunks, records
 
-    engines = {engine: Settings(store=f"milvus-lite:{tmp_path / engine}.db") for engine in ("local", "ray")}
+    engines = {engine: Settings(store=f"milvus-lite:{tmp_path / engine}.db", **SAME_PRECISION)
+               for engine in ("local", "ray")}
 
     def ingest_all():
         return {engine: Ingestor(settings, embedder=real_embedder, progress=False, engine=engine).run([small_corpus])
