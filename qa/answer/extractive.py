@@ -179,16 +179,17 @@ class ExtractiveAnswerer:
 
 
 def shown_sentences(ranked: list[Candidate], list_question: bool, second_ratio: float,
-                    max_list_sentences: int = 3) -> list[Candidate]:
+                    max_list_sentences: int = 3, probability=lambda c: c.probability) -> list[Candidate]:
     """The sentences an answer quotes (`ranked` best first): the best one, and the next best of
     the same release when the model rates it at least `second_ratio` times as high (in the
-    release's order); for a list question, other sentences the model also rates as answers."""
+    release's order); for a list question, other sentences the model also rates as answers.
+    `probability` reads a candidate's rating (the reader's, when it read them)."""
     best = ranked[0]
     if list_question:
-        others = [c for c in ranked[1:] if c.probability >= 0.5 and c.text != best.text]
+        others = [c for c in ranked[1:] if probability(c) >= 0.5 and c.text != best.text]
         return [best] + others[: max_list_sentences - 1]
     runner_up = next((c for c in ranked[1:] if c.hit.release_id == best.hit.release_id and c.text != best.text), None)
-    if runner_up is None or runner_up.probability < second_ratio * best.probability:
+    if runner_up is None or probability(runner_up) < second_ratio * probability(best):
         return [best]
     return sorted([best, runner_up], key=lambda c: c.sentence.char_start)
 
@@ -200,22 +201,21 @@ def read_candidates(reader, snapshot: IndexSnapshot, question: str, ranked: list
     readings = reader.score(question, [passage_of(snapshot, c.hit.release_id, c.sentence) for c in top])
     for candidate, reading in zip(top, readings):
         candidate.reading = reading
-        candidate.score = decision.score(reading.answer_logit, candidate.probability)
-    return sorted(top, key=lambda c: (-c.score, c.hit_rank, c.sentence.char_start)) + ranked[len(top):]
+    return rank_read(top, decision) + ranked[len(top):]
+
+
+def rank_read(read: list[Candidate], decision: ReaderDecision) -> list[Candidate]:
+    """Candidates the reader read, each scored as `decision` says, best first."""
+    for candidate in read:
+        candidate.score = decision.score(candidate.reading.answer_logit, candidate.probability)
+    return sorted(read, key=lambda c: (-c.score, c.hit_rank, c.sentence.char_start))
 
 
 def read_sentences(ranked: list[Candidate], list_question: bool, second_ratio: float,
                    max_list_sentences: int = 3) -> list[Candidate]:
-    """The sentences an answer quotes, as `shown_sentences` chooses them, on the reader's probabilities."""
-    read = [c for c in ranked if c.reading is not None]
-    best = read[0]
-    if list_question:
-        others = [c for c in read[1:] if c.reading.answer_probability >= 0.5 and c.text != best.text]
-        return [best] + others[: max_list_sentences - 1]
-    runner_up = next((c for c in read[1:] if c.hit.release_id == best.hit.release_id and c.text != best.text), None)
-    if runner_up is None or runner_up.reading.answer_probability < second_ratio * best.reading.answer_probability:
-        return [best]
-    return sorted([best, runner_up], key=lambda c: c.sentence.char_start)
+    """The sentences an answer quotes, chosen as `shown_sentences` does, among those the reader read."""
+    return shown_sentences([c for c in ranked if c.reading is not None], list_question, second_ratio,
+                           max_list_sentences, probability=lambda c: c.reading.answer_probability)
 
 
 @lru_cache(maxsize=4)

@@ -160,8 +160,8 @@ def answerable_features(probabilities: np.ndarray, candidates) -> np.ndarray:
     """What the answerable part reads (ANSWERABLE_FEATURES; candidates sorted best first)."""
     best = candidates[0].features
     second = float(probabilities[1]) if len(probabilities) > 1 else 0.0
-    values = {"best": _logit(probabilities[0]), "margin": _logit(probabilities[0]) - _logit(second),
-              "second": _logit(second), "best_year_mismatch": best["year_mismatch"],
+    values = {"best": logit(probabilities[0]), "margin": logit(probabilities[0]) - logit(second),
+              "second": logit(second), "best_year_mismatch": best["year_mismatch"],
               "least_names_missing": min(c.features["names_missing_release"] for c in candidates),
               **{f"best_{name}": best[name] for name in ("missing_idf_passage", "missing_idf_release",
                                                           "names_missing_passage", "names_missing_release")}}
@@ -173,6 +173,7 @@ def _significant(values: np.ndarray):
     return rounded.tolist()
 
 
-def _logit(probability: float) -> float:
+def logit(probability: float) -> float:
+    """log(p / (1 - p)), with p kept inside [1e-6, 1 - 1e-6]."""
     probability = min(max(float(probability), 1e-6), 1 - 1e-6)
     return float(np.log(probability / (1 - probability)))

@@ -16,7 +16,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
+from qa.answer.model import logit
 
 DECISION_FILE = "decision.json"
 SPAN_PRECISION = 0.92
@@ -41,8 +41,3 @@ class ReaderDecision:
 
     def score(self, reader_logit: float, fitted_probability: float) -> float:
         return reader_logit + self.fitted_weight * logit(fitted_probability)
-
-
-def logit(probability: float) -> float:
-    probability = min(max(float(probability), 1e-6), 1 - 1e-6)
-    return float(np.log(probability / (1 - probability)))

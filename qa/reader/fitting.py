@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from tqdm import tqdm
 
-from qa.answer.extractive import dated_text, read_candidates, read_sentences, span_text
+from qa.answer.extractive import dated_text, rank_read, read_candidates, read_sentences, span_text
 from qa.answer.features import Candidate
 from qa.evaluate.questions import DevQuestion
 from qa.ingest.entities import Entity
@@ -82,13 +82,10 @@ class DecisionFitter:
     @staticmethod
     def _outcome(reading: DevReading, decision: ReaderDecision) -> tuple:
         """(best score, answer right?, short answer, its probability, question) for one question."""
-        for candidate in reading.candidates:
-            if candidate.reading is not None:
-                candidate.score = decision.score(candidate.reading.answer_logit, candidate.probability)
         top = reading.candidates[:decision.candidates]
         if not top:
             return float("-inf"), False, None, 0.0, reading.question
-        ranked = sorted(top, key=lambda c: (-c.score, c.hit_rank, c.sentence.char_start))
+        ranked = rank_read(top, decision)
         chosen = read_sentences(ranked, reading.list_question, decision.second_ratio)
         text = " ".join(dated_text(c.text, reading.release_dates[c.hit.release_id]) for c in chosen)
         best = ranked[0]
