@@ -254,7 +254,7 @@ def run_train_reader(args) -> int:
     from qa.reader.reader import READER_DIR
     from qa.reader.training import ReaderTrainer, TrainingSettings
 
-    settings = TrainingSettings(share=args.share)
+    settings = TrainingSettings(share=args.share, precision=args.precision)
     settings = replace(settings, epochs=args.epochs) if args.epochs else settings
     assistant = _open_assistant(Settings.from_env(**_where(args)))
     network, record = ReaderTrainer(assistant, settings).train(load_training_questions())

@@ -158,6 +158,8 @@ def _add_train_command(commands) -> None:
     reader.add_argument("--share", type=float, default=1.0,
                         help="train on this share of the training questions (the learning curve's 0.25, 0.5)")
     reader.add_argument("--epochs", type=int, help="passes over the training pairs (default 3)")
+    reader.add_argument("--precision", choices=["float32", "bfloat16", "auto"], default="auto",
+                        help="training arithmetic (default auto: bfloat16 autocast where the CPU runs it natively)")
     fit = commands.add_parser("fit-reader", help="fit the reader's thresholds on the dev set (never the test set)")
     fit.add_argument("--questions", default="tests/data/dev_questions.jsonl", metavar="QUESTIONS.jsonl",
                      help="the tuning set (default tests/data/dev_questions.jsonl)")

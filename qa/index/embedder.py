@@ -64,7 +64,7 @@ class Embedder:
         self.query_threads = query_threads
         self.model_name = canonical_model_name(model)
         self.batch_size = batch_size
-        self.precision = _resolve_precision(precision)
+        self.precision = resolve_precision(precision)
         self._model = _load_model(model or DEFAULT_MODEL, device, self.precision)
         self.tokenizer = self._model.tokenizer
         self.max_seq_length = int(self._model.max_seq_length)
@@ -151,7 +151,7 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms > 0, norms, 1)
 
 
-def _resolve_precision(precision: str) -> str:
+def resolve_precision(precision: str) -> str:
     if precision == "auto":
         return "bfloat16" if cpu_has_native_bfloat16() else "float32"
     return precision

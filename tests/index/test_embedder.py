@@ -17,8 +17,8 @@ def test_bad_precision_and_thread_count_are_refused_before_loading_a_model():
 @pytest.mark.parametrize("native, expected", [(True, "bfloat16"), (False, "float32")])
 def test_auto_precision_follows_the_cpu(monkeypatch, native, expected):
     monkeypatch.setattr(embedder_module, "cpu_has_native_bfloat16", lambda: native)
-    assert embedder_module._resolve_precision("auto") == expected
-    assert embedder_module._resolve_precision("float32") == "float32"
+    assert embedder_module.resolve_precision("auto") == expected
+    assert embedder_module.resolve_precision("float32") == "float32"
 
 
 def test_torch_threads_apply_inside_the_block_and_are_restored():
