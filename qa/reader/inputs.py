@@ -83,16 +83,18 @@ class InputBuilder:
         after = self._ids(passage.after, left - len(before)) if passage.after and left - len(before) > 0 else []
         return [*title, self.dot, *before, self.dot, *after][:room]
 
-    def batch(self, inputs: list[ReaderInput]) -> dict[str, np.ndarray]:
-        """Padded arrays (input_ids, token_type_ids, attention_mask) and the sentence-token mask."""
-        width = max(len(item.input_ids) for item in inputs)
-        shape = (len(inputs), width)
+    def batch(self, inputs: list[ReaderInput], rows: int = 0, width: int = 0) -> dict[str, np.ndarray]:
+        """Padded arrays (input_ids, token_type_ids, attention_mask) and the sentence-token mask;
+        at least `rows` rows (the extra ones all padding) and `width` tokens."""
+        width = max(width, max(len(item.input_ids) for item in inputs))
+        shape = (max(rows, len(inputs)), width)
         ids, types, mask, sentence = (np.full(shape, self.pad, np.int64), np.zeros(shape, np.int64),
                                       np.zeros(shape, np.int64), np.zeros(shape, bool))
         for row, item in enumerate(inputs):
             n = len(item.input_ids)
             ids[row, :n], types[row, :n], mask[row, :n] = item.input_ids, item.token_type_ids, 1
             sentence[row, item.sentence_first:item.sentence_first + len(item.sentence_offsets)] = True
+        mask[len(inputs):, 0] = 1  # a padding row attends to its first token: no row without a key to attend to
         return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "sentence_mask": sentence}
 
 

@@ -28,3 +28,23 @@ def test_span_logits_outside_the_sentence_are_blocked():
         _, start, end = tiny_network().eval()(**{k: torch.from_numpy(v) for k, v in arrays.items()})
     outside = ~torch.from_numpy(arrays["sentence_mask"])
     assert (start[outside] < -1e30).all() and (end[outside] < -1e30).all()
+
+
+def test_padding_rows_and_tokens_leave_the_real_rows_outputs_unchanged():
+    """Training rounds batch shapes up (rows to 8, tokens to 16); the real rows must read the same."""
+    builder = InputBuilder(load_tokenizer())
+    items = [builder.build("Who met whom?", Passage("Retno met Lavrov.", "Title")),
+             builder.build("When?", Passage("On 6 July 2021, the ministers met in Jakarta.", "Title"))]
+    plain = builder.batch(items)
+    padded = builder.batch(items, rows=8, width=48)
+    assert padded["input_ids"].shape == (8, 48) and padded["attention_mask"][2:, 0].all()
+    network = tiny_network().eval()
+    with torch.inference_mode():
+        exact = network(**{k: torch.from_numpy(v) for k, v in plain.items()})
+        rounded = network(**{k: torch.from_numpy(v) for k, v in padded.items()})
+    width = plain["input_ids"].shape[1]
+    assert torch.allclose(exact[0], rounded[0][:2], atol=1e-5)
+    for before, after in zip(exact[1:], rounded[1:]):
+        real = torch.from_numpy(plain["sentence_mask"])
+        assert torch.allclose(before[real], after[:2, :width][real], atol=1e-5)
+    assert all(torch.isfinite(output[:2]).any() for output in rounded)
