@@ -4,7 +4,7 @@ A member of staff asks a question, reads the answer and its source card, asks a 
 uploads a release and asks what only it says; marks an answer wrong with the right one, and
 after a restart `qa feedback export` gives that question with its key. The time from pressing Enter to the answer
 on screen is measured for each question and the median printed. Set QA_SCREENSHOT_DIR to
-keep the screenshot of the answered chat (the README's is docs/screenshot-chat.png).
+keep the screenshots (of this small corpus; the README's, of corpus/, is made by docs/make_screenshot.py).
 """
 
 import os
@@ -178,7 +178,7 @@ def test_staff_ask_check_the_source_follow_up_and_upload(page, tmp_path, capsys)
     assert SEED_TITLE in page.locator("#sources .source-card").first.locator(".source-title").inner_text()
     assert "Searched for: When was the Special ASEAN-Russia Foreign Ministers' Meeting held?" in \
         page.inner_text("#sources .searched")
-    screenshot = Path(os.environ.get("QA_SCREENSHOT_DIR") or tmp_path) / "screenshot-chat.png"
+    screenshot = Path(os.environ.get("QA_SCREENSHOT_DIR") or tmp_path) / "browser-chat.png"
     page.screenshot(path=str(screenshot), full_page=True)
 
     release = tmp_path / "water-agreement.html"
