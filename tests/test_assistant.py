@@ -22,16 +22,12 @@ def test_who_cochaired_names_both_cochairs_and_cites_the_seed(sample_assistant):
     assert "[1]" in answer.answer
 
 
-@pytest.mark.xfail(strict=True, reason="known miss of the fitted answer stage (docs/evaluation.md): the sentence "
-                   "on what the meeting reviewed ('held last year') outranks 'On 6 July 2021, ...'")
 def test_when_was_the_meeting_held_answers_6_july_2021(sample_assistant):
     answer = sample_assistant.ask("When was the Special ASEAN-Russia Foreign Ministers' Meeting held?")
     assert answer.found and answer.citations[0].release_id == SEED_ID
     assert "6 July 2021" in answer.answer
 
 
-@pytest.mark.xfail(strict=True, reason="known false refusal on corpus/ alone: the right sentence ranks first, its "
-                   "answerable probability (0.27) is just under the threshold fitted on the dev set (0.28)")
 def test_country_coordinator_question_finds_the_handover(sample_assistant):
     answer = sample_assistant.ask("When did Cambodia take over as country coordinator?")
     assert answer.found and "August 2021" in answer.answer

@@ -36,7 +36,8 @@ def training_data_hash(repo: Path = REPO) -> str:
     return digest.hexdigest()
 
 
-def _commit() -> str:
+def current_commit() -> str:
+    """The commit checked out (the trainer takes it when training starts: the code that trained)."""
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
                               timeout=10).stdout.strip() or "unknown"
@@ -51,7 +52,7 @@ def write_reader(network: ReaderNetwork, folder: Path, record: dict) -> None:
             "base_licence": "Apache-2.0", "training_data": list(TRAINING_DATA),
             "training_data_sha256": training_data_hash(), "training_data_licence": "CC0 1.0 (the White House "
             "releases, tests/data/reader/LICENSE-whitehouse-CC0.txt); questions written by this team",
-            "script": "qa/reader/training.py (qa train-reader)", "commit": _commit(),
+            "script": "qa/reader/training.py (qa train-reader)", "commit": record.get("commit") or current_commit(),
             "trained_on": date.today().isoformat(), "record": record,
             "weights_sha256": sha256_of(folder / WEIGHTS_FILE), "figures": {}}
     _write_card(folder, card)

@@ -25,6 +25,7 @@ import torch
 from tqdm import tqdm
 
 from qa.index.embedder import resolve_precision
+from qa.reader.card import current_commit
 from qa.reader.examples import ExampleCollector, TrainingPair, TrainingQuestion
 from qa.reader.inputs import InputBuilder, ReaderInput, ReaderLimits, token_span
 from qa.reader.network import ReaderNetwork, load_tokenizer
@@ -88,6 +89,7 @@ class ReaderTrainer:
 
     def train(self, questions: list[TrainingQuestion]) -> tuple[ReaderNetwork, dict]:
         settings = self.settings
+        commit = current_commit()  # the code that trains, even if the tree moves on meanwhile
         _seed_everything(settings.seed, settings.threads)
         chosen = questions_share(questions, settings.share, settings.seed)
         collector = ExampleCollector(self.assistant, settings.candidates, settings.release_negatives, settings.seed)
@@ -97,7 +99,7 @@ class ReaderTrainer:
         network.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # 12M of 22M weights: kept as packaged
         started = time.perf_counter()
         losses = self._fit(network, encoded)
-        record = {"training": asdict(settings), "limits": asdict(self.limits), "questions": len(chosen),
+        record = {"commit": commit, "training": asdict(settings), "limits": asdict(self.limits), "questions": len(chosen),
                   "answerable": sum(q.answerable for q in chosen), "pairs": len(encoded),
                   "positive_pairs": int(sum(e.label for e in encoded)),
                   "minutes": round((time.perf_counter() - started) / 60, 1), "last_losses": losses[-5:]}
