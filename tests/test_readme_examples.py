@@ -53,11 +53,12 @@ class Claim:
 
 # What the README claims of each question it quotes: the one place to update when an answer changes.
 QUESTIONS = {
-    CO_CHAIRED: Claim(release=SEED_ID, holds=("Retno Marsudi", "Sergey Lavrov")),
-    # The known miss the README owns up to: the sentence on what the meeting reviewed, not its date.
-    "When was it held?": Claim(release=SEED_ID, holds=("held last year",), lacks=("6 July 2021",),
+    # The span names one of the two co-chairs: a known miss the README owns up to.
+    CO_CHAIRED: Claim(release=SEED_ID, holds=("Retno Marsudi", "Sergey Lavrov"), short_answer="Retno Marsudi"),
+    "When was it held?": Claim(release=SEED_ID, holds=("On 6 July 2021",), short_answer="6 July 2021",
                                earlier=(CO_CHAIRED,), searched=f"When was the {SPECIAL_MEETING} held?"),
-    f"When was the {SPECIAL_MEETING} held?": Claim(release=SEED_ID, holds=("held last year",), lacks=("6 July 2021",)),
+    f"When was the {SPECIAL_MEETING} held?": Claim(release=SEED_ID, holds=("On 6 July 2021",),
+                                                  short_answer="6 July 2021"),
     # Filters: every release it cites is of 2022 or later.
     "What was agreed?": Claim(filters=Filters(date_from="2022-01-01")),
     # The generative example: the README shows no answer; the passages given to the model hold it.
@@ -196,24 +197,26 @@ def test_readme_python_block_prints_what_its_comments_show(block, example_folder
                 f"README.md:{block.line + number - 1} shows {comment.strip()!r}; it prints {output!r}"
 
 
-def cli_lines() -> list[tuple[str, list[str]]]:
-    """The README's runnable `qa ask` lines (not the usage lines, whose options stand in brackets)."""
+def cli_lines() -> list[tuple[str, list[str], str]]:
+    """The README's runnable `qa ask` lines (not the usage lines, whose options stand in brackets),
+    with the comment after each ("" when none)."""
     found = []
     for block in readme_blocks("bash"):
         for number, line in enumerate(block.code.splitlines()):
             if line.startswith("qa ask ") and "[" not in line and '"..."' not in line:
-                found.append((f"README.md:{block.line + number}", shlex.split(line, comments=True)[1:]))
+                comment = line.split("  # ", 1)[1].strip() if "  # " in line else ""
+                found.append((f"README.md:{block.line + number}", shlex.split(line, comments=True)[1:], comment))
     return found
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("where, arguments", cli_lines(), ids=[where for where, _ in cli_lines()])
-def test_readme_qa_ask_lines_run(where, arguments, example_folder, capsys):
+@pytest.mark.parametrize("where, arguments, comment", cli_lines(), ids=[where for where, *_ in cli_lines()])
+def test_readme_qa_ask_lines_run(where, arguments, comment, example_folder, capsys):
     from qa.cli import main
 
     assert main([*arguments, "--index", "index"]) == 0, capsys.readouterr().err
     output = capsys.readouterr().out
     if "--json" in arguments:
         assert json.loads(output)["found"]
-    if "--expect" in arguments:  # the README's example expects what the answer holds
-        assert output.strip().splitlines()[-1].startswith("verdict: right"), output
+    if "--expect" in arguments:  # the verdict the README's comment shows; "verdict: right" when it shows none
+        assert output.strip().splitlines()[-1].startswith(comment or "verdict: right"), output
